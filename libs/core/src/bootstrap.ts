@@ -1,0 +1,160 @@
+import helmet from '@fastify/helmet';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { HttpMetrics } from '@dentalos/metrics';
+import type { FastifyInstance } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import type { BaseEnv } from './config/base.env.js';
+import { ConfigError, type EnvClass, type EnvSource, loadConfig } from './config/config.loader.js';
+import { withConfigSource } from './config/config-source.js';
+import { ProblemDto } from './http/problem.dto.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
+import { ShutdownState } from './lifecycle/shutdown-state.js';
+import { assertNoOperatorKeys } from './validation/operator-keys.js';
+import { createValidationPipe } from './validation/validation.pipe.js';
+
+export interface BootstrapOptions<T extends BaseEnv> {
+  config: EnvClass<T>;
+  /** Swagger document title and description. */
+  title: string;
+  description?: string;
+  version?: string;
+  /** Variables to read instead of process.env (tests). */
+  env?: EnvSource;
+  /** Extra Fastify setup before routes are registered (e.g. the gateway's proxy). */
+  configureFastify?: (fastify: FastifyInstance, app: NestFastifyApplication, env: T) => Promise<void> | void;
+}
+
+export interface CreatedApp<T extends BaseEnv> {
+  app: NestFastifyApplication;
+  env: T;
+}
+
+function createAdapter(env: BaseEnv): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    // Requests on kept-alive sockets during shutdown are served, not answered 503.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    requestTimeout: env.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT_MS,
+    logger: false,
+  });
+}
+
+function installEdgeHooks(fastify: FastifyInstance, shutdown: ShutdownState): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // While draining, every response asks the client to reconnect, so kept-alive sockets end
+  // with their last response instead of holding the shutdown open.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (shutdown.draining) reply.header('connection', 'close');
+  });
+  fastify.addHook('preValidation', async (request) => {
+    if (request.body !== undefined) assertNoOperatorKeys(request.body);
+  });
+}
+
+function setUpSwagger(app: INestApplication, options: Pick<BootstrapOptions<BaseEnv>, 'title' | 'description' | 'version'>): void {
+  const builder = new DocumentBuilder()
+    .setTitle(options.title)
+    .setVersion(options.version ?? '1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer');
+  if (options.description) builder.setDescription(options.description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto] });
+  SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs-json', yamlDocumentUrl: 'api-docs-yaml' });
+}
+
+/**
+ * Builds a fully configured, initialised app without listening: the one pipeline every service
+ * and every integration test runs.
+ */
+export async function createApp<T extends BaseEnv>(
+  appModule: Type<unknown>,
+  options: BootstrapOptions<T>,
+): Promise<CreatedApp<T>> {
+  const source = options.env ?? process.env;
+  const env = loadConfig(options.config, source);
+  const adapter = createAdapter(env);
+  const app = await withConfigSource(source, () =>
+    NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false }),
+  );
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  installEdgeHooks(fastify, app.get(ShutdownState));
+  app.get(HttpMetrics).install(fastify);
+  await app.register(helmet, {
+    // Swagger UI ships inline styles; everything else stays strict.
+    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+  });
+  if (env.CORS_ORIGINS.length > 0) app.enableCors({ origin: env.CORS_ORIGINS, credentials: true, exposedHeaders: [REQUEST_ID_HEADER] });
+  app.useGlobalPipes(createValidationPipe());
+  await options.configureFastify?.(fastify, app, env);
+  setUpSwagger(app, options);
+  await app.init();
+  return { app, env };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * SIGTERM: readiness turns 503 at once while the listener keeps serving for the drain window,
+ * then the server stops accepting, in-flight requests finish and connections close.
+ */
+export async function shutDownGracefully(app: NestFastifyApplication, env: BaseEnv, signal: string): Promise<void> {
+  const logger = app.get(Logger);
+  app.get(ShutdownState).beginDraining();
+  logger.log(`${signal} received: draining for ${env.SHUTDOWN_DRAIN_MS} ms`, 'Shutdown');
+  const deadline = setTimeout(() => {
+    logger.error(`shutdown exceeded ${env.SHUTDOWN_TIMEOUT_MS} ms; exiting`, 'Shutdown');
+    process.exit(1);
+  }, env.SHUTDOWN_DRAIN_MS + env.SHUTDOWN_TIMEOUT_MS);
+  deadline.unref();
+  await sleep(env.SHUTDOWN_DRAIN_MS);
+  const server = app.getHttpServer();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweeper);
+  }
+  logger.log('shutdown complete', 'Shutdown');
+}
+
+/** What each `main.ts` calls: create, listen, tell pm2 we are ready, handle signals. */
+export async function bootstrap<T extends BaseEnv>(appModule: Type<unknown>, options: BootstrapOptions<T>): Promise<NestFastifyApplication> {
+  let created: CreatedApp<T>;
+  try {
+    created = await createApp(appModule, options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const { app, env } = created;
+  await app.listen({ port: env.PORT, host: env.HOST });
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      shutDownGracefully(app, env, signal).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.get(Logger).error({ err: error }, 'shutdown failed', 'Shutdown');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  process.send?.('ready');
+  return app;
+}

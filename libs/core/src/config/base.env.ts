@@ -1,0 +1,102 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Settings every service has. Each app extends this class with its own variables and defaults;
+ * the defaults are the local stack's, so `make up` needs no `.env`.
+ */
+export class BaseEnv {
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  /** Trust X-Forwarded-* from the hop in front (ingress or gateway). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** Comma-separated allowed origins; empty disables CORS. */
+  @Transform(toList)
+  @IsString({ each: true })
+  CORS_ORIGINS: string[] = [];
+
+  /** How long readiness answers 503 while the listener still serves, so load balancers drain. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DRAIN_MS = 1_000;
+
+  /** Upper bound for finishing in-flight requests and closing connections after draining. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Whole-request deadline enforced by the HTTP server (slow clients included). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  KEEP_ALIVE_TIMEOUT_MS = 65_000;
+}
+
+/** Services that use Redis (caches, rate limits, queues, streams). */
+export class RedisEnv extends BaseEnv {
+  @IsString()
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix for every key this service writes; tests use it to isolate themselves. */
+  @IsString()
+  REDIS_KEY_PREFIX = '';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  REDIS_COMMAND_TIMEOUT_MS = 500;
+}
+
+/** Services that own a MongoDB database as well. */
+export class DataEnv extends RedisEnv {
+  @IsString()
+  MONGODB_URI: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS = 2_000;
+
+  /** Create declared indexes at start-up; production runs the explicit index sync instead. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MONGODB_SYNC_INDEXES = true;
+}

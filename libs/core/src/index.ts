@@ -1,0 +1,28 @@
+export { BaseEnv, DataEnv, LOG_LEVELS, RedisEnv, toBoolean, toList } from './config/base.env.js';
+export { ConfigError, type EnvClass, type EnvSource, loadConfig } from './config/config.loader.js';
+export { ConfigModule } from './config/config.module.js';
+export { currentConfigSource, withConfigSource } from './config/config-source.js';
+export {
+  AppError,
+  type AppErrorOptions,
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationFailedError,
+} from './errors/app-error.js';
+export { PROBLEM_CONTENT_TYPE, type Problem, codeForStatus, problemTypeFor, toProblem } from './errors/problem.js';
+export { ProblemFilter, sendProblem } from './errors/problem.filter.js';
+export { API_PREFIX, ApiController } from './http/api-controller.decorator.js';
+export { ApiProblemResponses, FieldErrorDto, ProblemDto } from './http/problem.dto.js';
+export { REQUEST_ID_HEADER, isValidRequestId, requestIdFor } from './http/request-id.js';
+export { ShutdownState } from './lifecycle/shutdown-state.js';
+export { LoggingModule } from './logging/logging.module.js';
+export { SECRET_KEYS, redactionPaths } from './logging/redaction.js';
+export { PlatformModule, type PlatformOptions } from './platform.module.js';
+export { type BootstrapOptions, type CreatedApp, bootstrap, createApp, shutDownGracefully } from './bootstrap.js';
+export { assertNoOperatorKeys, findOperatorKeys } from './validation/operator-keys.js';
+export { createValidationPipe } from './validation/validation.pipe.js';

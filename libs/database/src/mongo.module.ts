@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { DataEnv } from '@dentalos/core';
+import type { ConnectOptions } from 'mongoose';
+import { IndexSync } from './index-sync.js';
+import { keepConnecting } from './keep-connecting.js';
+
+export function mongoOptions(env: DataEnv): ConnectOptions {
+  return {
+    // Indexes are created by IndexSync once the connection is up, never implicitly per model.
+    autoIndex: false,
+    autoCreate: false,
+    // Fail fast instead of queueing queries for seconds while the database is away.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+  };
+}
+
+/** The service's own MongoDB database through @nestjs/mongoose. */
+@Module({})
+export class MongoModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: MongoModule,
+      imports: [
+        MongooseModule.forRootAsync({
+          inject: [DataEnv],
+          useFactory: (env: DataEnv) => ({
+            uri: env.MONGODB_URI,
+            ...mongoOptions(env),
+            lazyConnection: true,
+            connectionFactory: (connection) => keepConnecting(connection, env.MONGODB_URI, mongoOptions(env)),
+          }),
+        }),
+      ],
+      providers: [IndexSync],
+    };
+  }
+}

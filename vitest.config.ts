@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['apps/*/vitest.config.ts', 'libs/*/vitest.config.ts'],
+    reporters: ['default', './libs/testing/src/summary-reporter.ts'],
+  },
+});
