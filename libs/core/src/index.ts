@@ -26,3 +26,4 @@ export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { type BootstrapOptions, type CreatedApp, bootstrap, createApp, shutDownGracefully } from './bootstrap.js';
 export { assertNoOperatorKeys, findOperatorKeys } from './validation/operator-keys.js';
 export { createValidationPipe } from './validation/validation.pipe.js';
+export { IS_PUBLIC, Public } from './http/public.decorator.js';

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpStatus, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, type HealthIndicatorFunction, type HealthCheckResult, MongooseHealthIndicator } from '@nestjs/terminus';
-import { ShutdownState } from '@dentalos/core';
+import { Public, ShutdownState } from '@dentalos/core';
 import type { FastifyReply } from 'fastify';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
+@Public()
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {

@@ -1,8 +1,12 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res, SetMetadata } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MetricsRegistry } from './metrics-registry.js';
 
+/** Same key as `@Public()` in @dentalos/core, which builds on this library. */
+export const METRICS_PUBLIC = SetMetadata('dentalos:isPublic', true);
+
+@METRICS_PUBLIC
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

@@ -6,3 +6,4 @@ export { spawnTsProcess } from './service-process.js';
 export { QUIET_ENV, type TestApp, startTestApp } from './test-app.js';
 export { type WaitOptions, sleep, waitFor } from './wait.js';
 export { describeServiceContract } from './service-skeleton.js';
+export { type SignOptions, type TestTokenClaims, type TestTokenIssuer, startTestTokenIssuer } from './token-issuer.js';

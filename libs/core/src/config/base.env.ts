@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -68,6 +68,16 @@ export class BaseEnv {
   @IsInt()
   @Min(100)
   KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /** Where the user service publishes its signing keys; every service verifies tokens itself. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  JWKS_URL = 'http://127.0.0.1:3002/.well-known/jwks.json';
+
+  @IsString()
+  JWT_ISSUER = 'dentalos-user';
+
+  @IsString()
+  JWT_AUDIENCE = 'dentalos-api';
 }
 
 /** Services that use Redis (caches, rate limits, queues, streams). */

@@ -1,0 +1,103 @@
+import { Get, Module } from '@nestjs/common';
+import { ApiController, BaseEnv, PlatformModule, Public } from '@dentalos/core';
+import { startTestApp, startTestTokenIssuer, type TestApp, type TestTokenIssuer } from '@dentalos/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthUser, AuthModule, CurrentUser, PLATFORM_ADMIN, Roles } from '../src/index.js';
+
+class AuthFixtureEnv extends BaseEnv {
+  override PORT = 0;
+}
+
+@ApiController('whoami')
+class WhoAmIController {
+  @Get()
+  whoami(@CurrentUser() user: AuthUser) {
+    return { id: user.id, roles: user.roles };
+  }
+
+  @Public()
+  @Get('public')
+  open(@CurrentUser() user?: AuthUser) {
+    return { anonymous: !user };
+  }
+
+  @Roles(PLATFORM_ADMIN)
+  @Get('admin')
+  admin() {
+    return { admin: true };
+  }
+}
+
+@Module({
+  imports: [PlatformModule.forRoot({ service: 'auth-fixture', config: AuthFixtureEnv }), AuthModule.forRoot()],
+  controllers: [WhoAmIController],
+})
+class AuthFixtureModule {}
+
+let issuer: TestTokenIssuer;
+let impostor: TestTokenIssuer;
+let app: TestApp<AuthFixtureEnv>;
+
+beforeAll(async () => {
+  issuer = await startTestTokenIssuer();
+  impostor = await startTestTokenIssuer();
+  app = await startTestApp(AuthFixtureModule, { config: AuthFixtureEnv, title: 'auth' }, issuer.env);
+});
+afterAll(async () => {
+  await app?.close();
+  await issuer?.close();
+  await impostor?.close();
+});
+
+async function call(path: string, token?: string) {
+  const response = await fetch(`${app.url}/api/v1/whoami${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown>, type: response.headers.get('content-type') };
+}
+
+function withHeader(token: string, header: Record<string, unknown>): string {
+  const [, payload] = token.split('.');
+  return `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${payload}.`;
+}
+
+describe('AuthGuard', () => {
+  it('lets a valid token through and exposes the caller', async () => {
+    const token = await issuer.sign({ sub: 'user-1', roles: ['staff'] });
+    expect(await call('', token)).toMatchObject({ status: 200, body: { id: 'user-1', roles: ['staff'] } });
+  });
+
+  it('refuses a missing token with 401 problem+json', async () => {
+    const result = await call('');
+    expect(result.status).toBe(401);
+    expect(result.type).toMatch(/problem\+json/);
+    expect(result.body.code).toBe('TOKEN_MISSING');
+  });
+
+  it.each([
+    ['expired', () => issuer.sign({}, { expiresIn: -120 }), 'TOKEN_EXPIRED'],
+    ['not yet valid', () => issuer.sign({}, { notBefore: 600 }), 'TOKEN_INVALID'],
+    ['signed by another key', () => impostor.sign({}, { kid: 'unknown-kid' }), 'TOKEN_INVALID'],
+    ['signed by another key under a known kid', async () => impostor.sign({}, { kid: JSON.parse(Buffer.from((await issuer.sign()).split('.')[0]!, 'base64url').toString()).kid }), 'TOKEN_INVALID'],
+    ['for another audience', () => issuer.sign({}, { audience: 'someone-else' }), 'TOKEN_INVALID'],
+    ['from another issuer', () => issuer.sign({}, { issuer: 'someone-else' }), 'TOKEN_INVALID'],
+    ['with alg none', async () => withHeader(await issuer.sign(), { alg: 'none', typ: 'JWT' }), 'TOKEN_INVALID'],
+    ['garbage', async () => 'not.a.token', 'TOKEN_INVALID'],
+  ])('refuses a token %s with 401', async (_name, make, code) => {
+    const result = await call('', await make());
+    expect(result.status).toBe(401);
+    expect(result.body.code).toBe(code);
+  });
+
+  it('keeps public routes open and still recognises a caller', async () => {
+    expect(await call('/public')).toMatchObject({ status: 200, body: { anonymous: true } });
+    expect(await call('/public', await issuer.sign())).toMatchObject({ status: 200, body: { anonymous: false } });
+  });
+
+  it('enforces global roles with 403', async () => {
+    expect((await call('/admin', await issuer.sign({ roles: ['staff'] }))).status).toBe(403);
+    expect((await call('/admin', await issuer.sign({ roles: [PLATFORM_ADMIN] }))).status).toBe(200);
+  });
+
+  it('keeps health and metrics public', async () => {
+    expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
+  });
+});
