@@ -3,3 +3,4 @@ export { EventPublisher, STREAM_MAX_LENGTH } from './event-publisher.js';
 export { EventsModule, OutboxRelayService, type ProducerOptions } from './events.module.js';
 export { OUTBOX_SCHEMA_FIELDS, type OutboxFields, outboxOnInsert, outboxOnUpdate } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { openSecret, sealSecret } from './sealed-secret.js';
