@@ -4,3 +4,5 @@ export { EventsModule, OutboxRelayService, type ProducerOptions } from './events
 export { OUTBOX_SCHEMA_FIELDS, type OutboxFields, outboxOnInsert, outboxOnUpdate } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { openSecret, sealSecret } from './sealed-secret.js';
+export { PoisonMessageError, StreamConsumer, type StreamConsumerOptions, type StreamMessage } from './consumer/stream-consumer.js';
+export { registerConsumerMetrics } from './consumer/consumer-metrics.js';
