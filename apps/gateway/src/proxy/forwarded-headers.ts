@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyRequest } from 'fastify';
+
+/** RFC 9110 §7.6.1 connection-specific fields, plus Host, which undici sets for the upstream. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
+
+const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Fields named in `Connection` are hop-by-hop too (RFC 9110 §7.6.1). */
+function connectionListed(headers: Headers): Set<string> | undefined {
+  const connection = headers.connection;
+  if (typeof connection !== 'string' || connection === '' || connection === 'keep-alive' || connection === 'close') return undefined;
+  return new Set(connection.split(',').map((name) => name.trim().toLowerCase()));
+}
+
+/** Copies end-to-end fields only. */
+export function endToEnd(headers: Headers, alsoDrop?: ReadonlySet<string>): Record<string, string | string[]> {
+  const listed = connectionListed(headers);
+  const copy: Record<string, string | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name) || alsoDrop?.has(name)) continue;
+    copy[name] = value;
+  }
+  return copy;
+}
+
+export function isValidTraceparent(value: unknown): value is string {
+  return typeof value === 'string' && TRACEPARENT.test(value);
+}
+
+/** A new W3C trace context, sampled, for requests that arrive without one. */
+export function newTraceparent(): string {
+  const bytes = randomBytes(24).toString('hex');
+  return `00-${bytes.slice(0, 32)}-${bytes.slice(32, 48)}-01`;
+}
+
+const REQUEST_ONLY_DROPPED = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-request-id', 'traceparent']);
+
+/**
+ * Headers sent upstream: end-to-end fields of the client's request, the gateway's request id,
+ * the caller's trace context (or a new one), and X-Forwarded-* describing the client. A client's
+ * own X-Forwarded-For is kept only behind a trusted proxy; otherwise it could spoof its address.
+ */
+export function upstreamRequestHeaders(request: FastifyRequest, trustProxy: boolean): Record<string, string | string[]> {
+  const incoming: IncomingHttpHeaders = request.headers;
+  const headers = endToEnd(incoming, REQUEST_ONLY_DROPPED);
+  const remote = request.raw.socket.remoteAddress ?? request.ip;
+  const prior = incoming['x-forwarded-for'];
+  headers['x-forwarded-for'] = trustProxy && typeof prior === 'string' && prior !== '' ? `${prior}, ${remote}` : remote;
+  headers['x-forwarded-proto'] = request.protocol;
+  headers['x-forwarded-host'] = request.host;
+  headers['x-request-id'] = String(request.id);
+  headers.traceparent = isValidTraceparent(incoming.traceparent) ? incoming.traceparent : newTraceparent();
+  if (!isValidTraceparent(incoming.traceparent)) delete headers.tracestate;
+  return headers;
+}
+
+const RESPONSE_DROPPED = new Set(['x-request-id']);
+
+/** Upstream response fields minus hop-by-hop ones; the request id stays the gateway's. */
+export function downstreamResponseHeaders(headers: Headers): Record<string, string | string[]> {
+  return endToEnd(headers, RESPONSE_DROPPED);
+}

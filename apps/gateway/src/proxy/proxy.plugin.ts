@@ -1,0 +1,40 @@
+import { Logger } from '@nestjs/common';
+import { sendProblem } from '@dentalos/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EdgeGuard } from '../edge/edge-guard.js';
+import type { RouteTable } from '../routing/route-table.js';
+import type { ProxyService } from './proxy.service.js';
+import type { UpstreamRegistry } from './upstream-registry.js';
+
+export interface ProxyPluginDeps {
+  routes: RouteTable;
+  upstreams: UpstreamRegistry;
+  proxy: ProxyService;
+  guard: EdgeGuard;
+}
+
+/**
+ * The proxied routes, registered on Fastify directly: one wildcard route per owned path segment,
+ * so unknown segments fall through to the platform's 404 problem and route labels stay bounded.
+ * Inside this plugin only, bodies are not parsed: the raw request stream goes upstream.
+ */
+export function proxyPlugin({ routes, upstreams, proxy, guard }: ProxyPluginDeps) {
+  const logger = new Logger('Proxy');
+  return async (instance: FastifyInstance): Promise<void> => {
+    instance.removeAllContentTypeParsers();
+    instance.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    instance.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
+    instance.addHook('onRequest', (request, reply) => guard.admit(request, reply));
+
+    const routeTo = (name: string) => {
+      const upstream = upstreams.get(name);
+      return (request: FastifyRequest, reply: FastifyReply) => proxy.forward(request, reply, upstream);
+    };
+    for (const [segment, name] of routes.segments) {
+      const handler = routeTo(name);
+      instance.all(`/api/v1/${segment}`, handler);
+      instance.all(`/api/v1/${segment}/*`, handler);
+    }
+    for (const [path, name] of routes.exactPaths) instance.all(path, routeTo(name));
+  };
+}
