@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { once } from 'node:events';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MetricsRegistry } from '@dentalos/metrics';
 import { Redis } from 'ioredis';
 import { GatewayEnv } from '../config/gateway.env.js';
@@ -29,6 +30,8 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
+const READY_WAIT_MS = 2_000;
+
 type SlidingWindowClient = Redis & {
   gatewaySlidingWindow(keyCount: number, ...keysAndArgs: (string | number)[]): Promise<[number, number, number, number, number]>;
 };
@@ -48,7 +51,7 @@ function parseRouteRules(entries: string[]): RouteRule[] {
  * `fail_open` decision is counted so the gap is visible on the dashboard.
  */
 @Injectable()
-export class RateLimiter {
+export class RateLimiter implements OnApplicationBootstrap {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly redis: SlidingWindowClient;
   private readonly routeRules: RouteRule[];
@@ -66,6 +69,15 @@ export class RateLimiter {
     this.routeRules = parseRouteRules(env.RATE_LIMIT_ROUTES);
     this.windowMs = env.RATE_LIMIT_WINDOW_SECONDS * 1000;
     this.decisions = metrics.counter('gateway_rate_limit_decisions_total', 'Rate-limit decisions by policy', ['policy', 'decision']);
+  }
+
+  /**
+   * The client connects in the background and refuses commands until then; waiting briefly here
+   * keeps the first requests after start-up from passing unlimited. Redis stays optional.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await Promise.race([once(this.redis, 'ready').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
   }
 
   async check(method: string, path: string, ip: string, userId: string | undefined): Promise<RateDecision> {
