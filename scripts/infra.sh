@@ -6,6 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$ROOT/.data"
 MONGO_PORT="${FERRETDB_PORT:-27017}"
 REDIS_PORT="${REDIS_PORT:-6379}"
+SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
+MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -30,7 +32,14 @@ up() {
       --daemonize yes --pidfile "$DATA/redis.pid" --logfile "$DATA/redis.log"
     wait_port "$REDIS_PORT" redis
   fi
-  echo "[infra] FerretDB mongodb://127.0.0.1:$MONGO_PORT  Redis redis://127.0.0.1:$REDIS_PORT"
+  if ! listening "$SMTP_PORT"; then
+    mkdir -p "$DATA/maildev"
+    nohup "$ROOT/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --web "$MAILDEV_WEB_PORT" --ip 127.0.0.1 --web-ip 127.0.0.1 \
+      --mail-directory "$DATA/maildev" >"$DATA/maildev.log" 2>&1 &
+    echo $! >"$DATA/maildev.pid"
+    wait_port "$SMTP_PORT" maildev
+  fi
+  echo "[infra] FerretDB mongodb://127.0.0.1:$MONGO_PORT  Redis redis://127.0.0.1:$REDIS_PORT  SMTP (MailDev) smtp://127.0.0.1:$SMTP_PORT, mail UI http://127.0.0.1:$MAILDEV_WEB_PORT"
 }
 
 stop_pid() {
@@ -44,6 +53,7 @@ stop_pid() {
 }
 
 down() {
+  stop_pid maildev
   stop_pid ferretdb
   stop_pid redis
   echo "[infra] stopped"
@@ -52,6 +62,7 @@ down() {
 status() {
   listening "$MONGO_PORT" && echo "ferretdb: up ($MONGO_PORT)" || echo "ferretdb: down"
   listening "$REDIS_PORT" && echo "redis: up ($REDIS_PORT)" || echo "redis: down"
+  listening "$SMTP_PORT" && echo "maildev: up ($SMTP_PORT, web $MAILDEV_WEB_PORT)" || echo "maildev: down"
 }
 
 "${1:-status}"

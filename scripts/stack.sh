@@ -24,6 +24,11 @@ up() {
   echo "[stack] building"
   pnpm exec nx run-many -t build --outputStyle=static >/dev/null
   bash scripts/infra.sh up
+  bash scripts/secrets.sh
+  set -a
+  # shellcheck disable=SC1091
+  . .data/secrets.env
+  set +a
   mkdir -p .data/logs
   "$PM2" startOrReload ecosystem.config.js --update-env >/dev/null
   for entry in "${SERVICES[@]}"; do wait_ready "${entry%%:*}" "${entry##*:}"; done
@@ -35,6 +40,7 @@ DentalOS is up (all readiness probes green):
   notification  http://127.0.0.1:3003   http://127.0.0.1:3003/api-docs
   enterprise    http://127.0.0.1:3017   http://127.0.0.1:3017/api-docs
   metrics       http://127.0.0.1:<port>/metrics on each service
+  mail (MailDev) http://127.0.0.1:1080
 Stop everything with: make down
 TXT
 }

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,9 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { BaseEnv } from './config/base.env.js';
 import { ConfigError, type EnvClass, type EnvSource, loadConfig } from './config/config.loader.js';
-import { withConfigSource } from './config/config-source.js';
+import { currentConfigSource, withConfigSource } from './config/config-source.js';
 import { ProblemDto } from './http/problem.dto.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
+import { securityHeaders } from './http/security-headers.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
 import { assertNoOperatorKeys } from './validation/operator-keys.js';
 import { createValidationPipe } from './validation/validation.pipe.js';
@@ -21,7 +21,7 @@ export interface BootstrapOptions<T extends BaseEnv> {
   title: string;
   description?: string;
   version?: string;
-  /** Variables to read instead of process.env (tests). */
+  /** Variables to read instead of the process environment (tests). */
   env?: EnvSource;
   /** Extra Fastify setup before routes are registered (e.g. the gateway's proxy). */
   configureFastify?: (fastify: FastifyInstance, app: NestFastifyApplication, env: T) => Promise<void> | void;
@@ -48,8 +48,9 @@ function createAdapter(env: BaseEnv): FastifyAdapter {
 }
 
 function installEdgeHooks(fastify: FastifyInstance, shutdown: ShutdownState): void {
+  const headers = securityHeaders();
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
+    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
   });
   // While draining, every response asks the client to reconnect, so kept-alive sockets end
   // with their last response instead of holding the shutdown open.
@@ -79,7 +80,7 @@ export async function createApp<T extends BaseEnv>(
   appModule: Type<unknown>,
   options: BootstrapOptions<T>,
 ): Promise<CreatedApp<T>> {
-  const source = options.env ?? process.env;
+  const source = options.env ?? currentConfigSource();
   const env = loadConfig(options.config, source);
   const adapter = createAdapter(env);
   const app = await withConfigSource(source, () =>
@@ -89,10 +90,6 @@ export async function createApp<T extends BaseEnv>(
   const fastify = app.getHttpAdapter().getInstance();
   installEdgeHooks(fastify, app.get(ShutdownState));
   app.get(HttpMetrics).install(fastify);
-  await app.register(helmet, {
-    // Swagger UI ships inline styles; everything else stays strict.
-    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
-  });
   if (env.CORS_ORIGINS.length > 0) app.enableCors({ origin: env.CORS_ORIGINS, credentials: true, exposedHeaders: [REQUEST_ID_HEADER] });
   app.useGlobalPipes(createValidationPipe());
   await options.configureFastify?.(fastify, app, env);
