@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { PreconditionFailedError } from '@dentalos/core';
+import { EVENT_TYPES, OutboxRelayService } from '@dentalos/events';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '../audit/audit.service.js';
+import { ClinicRepository } from '../clinics/clinic.repository.js';
+import type { ClinicDocument } from '../clinics/clinic.schema.js';
+import { ClinicNotActiveError, ClinicNotFoundError, InvalidScheduleError } from '../clinics/clinics.errors.js';
+import type { TenantCaller } from '../common/caller.js';
+import { assertFresh } from '../common/etag.js';
+import { enterpriseEvent } from '../common/events.js';
+import type { Page } from '../common/pagination.js';
+import { OrganizationRepository } from '../organizations/organization.repository.js';
+import { OrganizationNotActiveError, PlanLimitExceededError } from '../organizations/organizations.errors.js';
+import { PLANS } from '../organizations/plans.js';
+import type { Permission } from '../rbac/permissions.js';
+import { OrganizationNotFoundError, PermissionDeniedError } from '../rbac/rbac.errors.js';
+import { AssignmentRepository } from './assignment.repository.js';
+import type { AssignmentDocument, ExceptionPeriod } from './assignment.schema.js';
+import { assignmentView, scheduleEntryOf } from './assignment.view.js';
+import { AssignmentEndedError, AssignmentNotFoundError, RoleNotInCatalogueError } from './assignments.errors.js';
+import type { AssignmentDto, CreateAssignmentDto, EndAssignmentDto, ExceptionDto, ListAssignmentsQuery, UpdateAssignmentDto, WeeklySlotDto } from './dto/assignment.dto.js';
+import { ScheduleBook } from './schedule/schedule-book.service.js';
+import { todayUtc } from './schedule/zoned-time.js';
+
+function checkSlots(slots: WeeklySlotDto[]): void {
+  slots.forEach((slot, index) => {
+    if (slot.end <= slot.start) throw new InvalidScheduleError(`slots[${index}].end`, 'end must be later than start on the same day');
+  });
+}
+
+function toExceptions(exceptions: ExceptionDto[] = []): ExceptionPeriod[] {
+  return exceptions.map((exception, index) => {
+    const from = new Date(exception.from);
+    const to = new Date(exception.to);
+    if (to <= from) throw new InvalidScheduleError(`exceptions[${index}].to`, 'to must be later than from');
+    return { from, to, reason: exception.reason ?? '' };
+  });
+}
+
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly assignments: AssignmentRepository,
+    private readonly clinics: ClinicRepository,
+    private readonly organizations: OrganizationRepository,
+    private readonly book: ScheduleBook,
+    private readonly audit: AuditService,
+    private readonly relay: OutboxRelayService,
+  ) {}
+
+  /**
+   * Order of writes, each atomic on one document: provider plan slot → provider schedule
+   * (overlap + primary, version-checked) → assignment with its event. A failure undoes the
+   * earlier steps, so nothing is left half written.
+   */
+  async create(caller: TenantCaller, dto: CreateAssignmentDto): Promise<AssignmentDto> {
+    const orgId = caller.org._id;
+    const clinic = await this.clinicFor(caller, dto.clinicId, 'assignment:create');
+    if (clinic.status !== 'active') throw new ClinicNotActiveError(clinic.status);
+    if (!clinic.providerRoles.includes(dto.role)) throw new RoleNotInCatalogueError(dto.role, clinic.providerRoles);
+    if (dto.to && dto.to <= dto.from) throw new InvalidScheduleError('to', 'to must be after from');
+    checkSlots(dto.slots);
+    const exceptions = toExceptions(dto.exceptions);
+    const providerSlot = await this.reserveProvider(orgId, dto.providerId);
+    const id = randomUUID();
+    const document: Omit<AssignmentDocument, 'createdAt' | 'updatedAt'> = {
+      _id: id,
+      orgId,
+      clinicId: clinic._id,
+      providerId: dto.providerId,
+      role: dto.role,
+      from: dto.from,
+      to: dto.to ?? null,
+      timeZone: clinic.timeZone,
+      slots: dto.slots.map(({ day, start, end }) => ({ day, start, end })),
+      exceptions,
+      primary: dto.primary === true,
+      status: 'active',
+      version: 1,
+      createdBy: caller.userId,
+    };
+    let placement;
+    try {
+      placement = await this.book.place(orgId, dto.providerId, scheduleEntryOf(document), dto.primary === true);
+    } catch (error) {
+      if (providerSlot === 'reserved') await this.organizations.releaseProviderSlot(orgId, dto.providerId);
+      throw error;
+    }
+    document.primary = placement.primary;
+    const event = enterpriseEvent(EVENT_TYPES.assignmentCreated, `organizations/${orgId}/assignments/${id}`, {
+      organizationId: orgId,
+      assignmentId: id,
+      clinicId: clinic._id,
+      providerId: dto.providerId,
+      role: dto.role,
+      from: document.from,
+      to: document.to,
+      primary: document.primary,
+    });
+    try {
+      await this.assignments.insert(document, event);
+    } catch (error) {
+      await this.book.remove(orgId, dto.providerId, id);
+      if (providerSlot === 'reserved') await this.organizations.releaseProviderSlot(orgId, dto.providerId);
+      throw error;
+    }
+    await this.assignments.demote(orgId, placement.demoted);
+    const created = (await this.assignments.findById(orgId, id))!;
+    await this.audit.record(caller, orgId, 'assignment.create', { type: 'assignment', id }, null, created);
+    this.relay.kick();
+    return assignmentView(created);
+  }
+
+  async list(caller: TenantCaller, query: ListAssignmentsQuery): Promise<Page<AssignmentDto>> {
+    const page = await this.assignments.page(
+      caller.org._id,
+      caller.policy.visibility('assignment:read'),
+      { clinicId: query.clinicId, providerId: query.providerId, status: query.status, primary: query.primary },
+      { sort: query.sort ?? 'from', limit: query.limit, cursor: query.cursor },
+    );
+    return { nextCursor: page.nextCursor, items: page.items.map(assignmentView) };
+  }
+
+  async get(caller: TenantCaller, assignmentId: string): Promise<AssignmentDto> {
+    return assignmentView(await this.load(caller, assignmentId, 'assignment:read'));
+  }
+
+  /** New slots, exceptions or promotion to primary: re-checked against the whole schedule. */
+  async update(caller: TenantCaller, assignmentId: string, dto: UpdateAssignmentDto, ifMatch: number | undefined): Promise<AssignmentDto> {
+    const orgId = caller.org._id;
+    const assignment = await this.load(caller, assignmentId, 'assignment:update');
+    if (assignment.status !== 'active') throw new AssignmentEndedError();
+    assertFresh(ifMatch, assignment.version);
+    if (dto.primary === false) throw new InvalidScheduleError('primary', 'a primary assignment is demoted by promoting another one');
+    if (dto.slots) checkSlots(dto.slots);
+    const next = {
+      ...assignment,
+      slots: dto.slots ? dto.slots.map(({ day, start, end }) => ({ day, start, end })) : assignment.slots,
+      exceptions: dto.exceptions ? toExceptions(dto.exceptions) : assignment.exceptions,
+    };
+    const placement = await this.book.place(orgId, assignment.providerId, scheduleEntryOf(next), dto.primary === true);
+    const updated = await this.assignments.updateIfVersion(orgId, assignmentId, assignment.version, {
+      slots: next.slots,
+      exceptions: next.exceptions,
+      primary: placement.primary,
+    });
+    if (!updated) throw new PreconditionFailedError();
+    await this.assignments.demote(orgId, placement.demoted);
+    await this.audit.record(caller, orgId, 'assignment.update', { type: 'assignment', id: assignmentId }, assignment, updated);
+    return assignmentView(updated);
+  }
+
+  /** Ending keeps the assignment as history; only its schedule stops at the end date. */
+  async end(caller: TenantCaller, assignmentId: string, dto: EndAssignmentDto, ifMatch: number | undefined): Promise<AssignmentDto> {
+    const orgId = caller.org._id;
+    const assignment = await this.load(caller, assignmentId, 'assignment:end');
+    if (assignment.status !== 'active') throw new AssignmentEndedError();
+    assertFresh(ifMatch, assignment.version);
+    const requested = dto.endDate ?? todayUtc();
+    if (assignment.to !== null && requested > assignment.to) throw new InvalidScheduleError('endDate', `endDate must not be after the current end ${assignment.to}`);
+    const endDate = requested < assignment.from ? assignment.from : requested;
+    await this.book.end(orgId, assignment.providerId, assignmentId, endDate);
+    const event = enterpriseEvent(EVENT_TYPES.assignmentEnded, `organizations/${orgId}/assignments/${assignmentId}`, {
+      organizationId: orgId,
+      assignmentId,
+      clinicId: assignment.clinicId,
+      providerId: assignment.providerId,
+      endDate,
+      reason: dto.reason ?? null,
+    });
+    const updated = await this.assignments.updateIfVersion(
+      orgId,
+      assignmentId,
+      assignment.version,
+      { status: 'ended', to: endDate, primary: false, endedAt: new Date(), endedBy: caller.userId },
+      event,
+    );
+    if (!updated) throw new PreconditionFailedError();
+    if (!(await this.assignments.hasActive(orgId, assignment.providerId))) await this.organizations.releaseProviderSlot(orgId, assignment.providerId);
+    await this.audit.record(caller, orgId, 'assignment.end', { type: 'assignment', id: assignmentId }, assignment, updated);
+    this.relay.kick();
+    return assignmentView(updated);
+  }
+
+  private async load(caller: TenantCaller, assignmentId: string, permission: Permission): Promise<AssignmentDocument> {
+    const assignment = await this.assignments.findById(caller.org._id, assignmentId);
+    if (!assignment) throw new AssignmentNotFoundError(assignmentId);
+    if (!caller.policy.check(permission, assignment.clinicId).allowed) throw new PermissionDeniedError(permission, assignment.clinicId);
+    return assignment;
+  }
+
+  private async clinicFor(caller: TenantCaller, clinicId: string, permission: Permission): Promise<ClinicDocument> {
+    const clinic = await this.clinics.findById(caller.org._id, clinicId);
+    if (!clinic) throw new ClinicNotFoundError(clinicId);
+    if (!caller.policy.check(permission, clinicId).allowed) throw new PermissionDeniedError(permission, clinicId);
+    return clinic;
+  }
+
+  private async reserveProvider(orgId: string, providerId: string): Promise<'reserved' | 'held'> {
+    const org = await this.organizations.findById(orgId);
+    if (!org) throw new OrganizationNotFoundError(orgId);
+    if (org.status !== 'active') throw new OrganizationNotActiveError(org.status);
+    const outcome = await this.organizations.reserveProviderSlot(orgId, org.tier, providerId);
+    if (outcome !== 'full') return outcome;
+    const after = (await this.organizations.findById(orgId)) ?? org;
+    throw new PlanLimitExceededError('providers', PLANS[after.tier].maxActiveProviders, after.usage.activeProviders);
+  }
+}

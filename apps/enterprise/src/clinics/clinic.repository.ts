@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
+import type { Model, QueryFilter } from 'mongoose';
+import { OUTBOX_FIELDS } from '../common/outbox.js';
+import { findPage, type Page, type PageRequest } from '../common/pagination.js';
+import type { Visibility } from '../rbac/policy.js';
+import { CLINIC_MODEL, type ClinicDocument } from './clinic.schema.js';
+
+export interface ClinicFilter {
+  status?: string;
+  timeZone?: string;
+  code?: string;
+}
+
+/** Every method takes the organization id: a clinic query without its tenant cannot be written. */
+@Injectable()
+export class ClinicRepository {
+  constructor(@InjectModel(CLINIC_MODEL) private readonly model: Model<ClinicDocument>) {}
+
+  async insert(document: Omit<ClinicDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
+    await this.model.create({ ...document, ...outboxOnInsert(event) });
+  }
+
+  async findById(orgId: string, clinicId: string): Promise<ClinicDocument | null> {
+    return this.model.findOne({ _id: clinicId, orgId }).lean<ClinicDocument>().exec();
+  }
+
+  async exists(orgId: string, clinicId: string): Promise<boolean> {
+    return (await this.model.exists({ _id: clinicId, orgId }).exec()) !== null;
+  }
+
+  async page(orgId: string, visibility: Visibility, filter: ClinicFilter, request: PageRequest): Promise<Page<ClinicDocument>> {
+    const query: QueryFilter<ClinicDocument> = { orgId };
+    if (visibility.all) {
+      if (visibility.except.size > 0) query._id = { $nin: [...visibility.except] };
+    } else {
+      query._id = { $in: [...visibility.only] };
+    }
+    if (filter.status) query.status = filter.status as ClinicDocument['status'];
+    else query.status = { $ne: 'archived' };
+    if (filter.timeZone) query.timeZone = filter.timeZone;
+    if (filter.code) query.code = filter.code;
+    return findPage(this.model, query, request);
+  }
+
+  async updateIfVersion(orgId: string, clinicId: string, version: number, set: Partial<ClinicDocument>): Promise<ClinicDocument | null> {
+    return this.model
+      .findOneAndUpdate({ _id: clinicId, orgId, version }, { $set: set, $inc: { version: 1 } }, { new: true })
+      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+      .select(OUTBOX_FIELDS)
+      .lean<ClinicDocument>()
+      .exec();
+  }
+
+  async delete(orgId: string, clinicId: string): Promise<void> {
+    await this.model.deleteOne({ _id: clinicId, orgId }).exec();
+  }
+
+  async countByStatus(): Promise<{ _id: string; count: number }[]> {
+    return this.model.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]).exec();
+  }
+}

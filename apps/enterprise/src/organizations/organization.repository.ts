@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
+import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import { OUTBOX_FIELDS } from '../common/outbox.js';
+import { findPage, type Page, type PageRequest } from '../common/pagination.js';
+import { ORGANIZATION_MODEL, type OrganizationDocument } from './organization.schema.js';
+import { PLANS, type Tier } from './plans.js';
+
+/** The fields every authorization needs; read on every tenant request, so kept small. */
+export type OrganizationHead = Pick<OrganizationDocument, '_id' | 'status' | 'policyVersion'>;
+
+@Injectable()
+export class OrganizationRepository {
+  constructor(@InjectModel(ORGANIZATION_MODEL) private readonly model: Model<OrganizationDocument>) {}
+
+  async insert(document: Omit<OrganizationDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
+    await this.model.create({ ...document, ...outboxOnInsert(event) });
+  }
+
+  async head(orgId: string): Promise<OrganizationHead | null> {
+    return this.model.findById(orgId, { status: 1, policyVersion: 1 }).lean<OrganizationHead>().exec();
+  }
+
+  async findById(orgId: string): Promise<OrganizationDocument | null> {
+    return this.model.findById(orgId).lean<OrganizationDocument>().exec();
+  }
+
+  async page(orgIds: string[], filter: { status?: string; tier?: string }, request: PageRequest): Promise<Page<OrganizationDocument>> {
+    const query: QueryFilter<OrganizationDocument> = { _id: { $in: orgIds } };
+    if (filter.status) query.status = filter.status as OrganizationDocument['status'];
+    else query.status = { $ne: 'archived' };
+    if (filter.tier) query.tier = filter.tier as Tier;
+    return findPage(this.model, query, request);
+  }
+
+  /** Optimistic update: applies only if nobody changed the document since `version`. */
+  async updateIfVersion(
+    orgId: string,
+    version: number,
+    set: Record<string, unknown>,
+    extraFilter: QueryFilter<OrganizationDocument> = {},
+  ): Promise<OrganizationDocument | null> {
+    const update: UpdateQuery<OrganizationDocument> = { $set: set, $inc: { version: 1 } };
+    return (
+      this.model
+        .findOneAndUpdate({ _id: orgId, version, ...extraFilter }, update, { new: true })
+        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+        .select(OUTBOX_FIELDS)
+        .lean<OrganizationDocument>()
+        .exec()
+    );
+  }
+
+  /**
+   * Takes one active-clinic slot if the tier still allows it. Limit and counter are checked and
+   * changed by one single-document update, so parallel creations can never take more slots than
+   * the plan has.
+   */
+  async reserveClinicSlot(orgId: string, tier: Tier): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: orgId, status: 'active', tier, 'usage.activeClinics': { $lt: PLANS[tier].maxActiveClinics } },
+        { $inc: { 'usage.activeClinics': 1 } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  async releaseClinicSlot(orgId: string): Promise<void> {
+    await this.model.updateOne({ _id: orgId, 'usage.activeClinics': { $gt: 0 } }, { $inc: { 'usage.activeClinics': -1 } }).exec();
+  }
+
+  /** Same idea for providers: the first active assignment of a provider takes a slot. */
+  async reserveProviderSlot(orgId: string, tier: Tier, providerId: string): Promise<'reserved' | 'held' | 'full'> {
+    const result = await this.model
+      .updateOne(
+        { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
+        { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
+      )
+      .exec();
+    if (result.modifiedCount === 1) return 'reserved';
+    const holds = await this.model.exists({ _id: orgId, activeProviderIds: providerId }).exec();
+    return holds ? 'held' : 'full';
+  }
+
+  async releaseProviderSlot(orgId: string, providerId: string): Promise<void> {
+    await this.model
+      .updateOne({ _id: orgId, activeProviderIds: providerId }, { $pull: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': -1 } })
+      .exec();
+  }
+
+  async bumpPolicyVersion(orgId: string): Promise<void> {
+    await this.model.updateOne({ _id: orgId }, { $inc: { policyVersion: 1 } }).exec();
+  }
+
+  async deleteById(orgId: string): Promise<void> {
+    await this.model.deleteOne({ _id: orgId }).exec();
+  }
+
+  async countByStatus(): Promise<{ _id: string; count: number }[]> {
+    return this.model.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]).exec();
+  }
+
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { PreconditionFailedError } from '@dentalos/core';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '../audit/audit.service.js';
+import type { TenantCaller } from '../common/caller.js';
+import { assertFresh } from '../common/etag.js';
+import type { Page } from '../common/pagination.js';
+import { OrganizationRepository } from '../organizations/organization.repository.js';
+import { FeatureNotInPlanError } from '../organizations/organizations.errors.js';
+import { PLANS } from '../organizations/plans.js';
+import { CustomRoleRepository } from './custom-role.repository.js';
+import type { CustomRoleDocument } from './custom-role.schema.js';
+import type { CreateRoleDto, ListRolesQuery, RoleDto, UpdateRoleDto } from './dto/rbac.dto.js';
+import { BUILT_IN_ROLE_KEYS, type Permission } from './permissions.js';
+import { CustomRoleNotFoundError, RoleInUseError, RoleKeyTakenError } from './rbac.errors.js';
+import { RoleBindingRepository } from './role-binding.repository.js';
+
+function roleView(role: CustomRoleDocument): RoleDto {
+  return { id: role._id, key: role.key, name: role.name, description: role.description, permissions: role.permissions, version: role.version };
+}
+
+/** Custom roles of an organization (a plan feature). Changing one changes policies: bump the version. */
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly roles: CustomRoleRepository,
+    private readonly bindings: RoleBindingRepository,
+    private readonly organizations: OrganizationRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(caller: TenantCaller, dto: CreateRoleDto): Promise<RoleDto> {
+    const orgId = caller.org._id;
+    const org = await this.organizations.findById(orgId);
+    if (!org || !PLANS[org.tier].features.customRoles) throw new FeatureNotInPlanError('customRoles');
+    if (BUILT_IN_ROLE_KEYS.has(dto.key)) throw new RoleKeyTakenError(dto.key);
+    let role: CustomRoleDocument;
+    try {
+      role = await this.roles.insert({
+        _id: randomUUID(),
+        orgId,
+        key: dto.key,
+        name: dto.name,
+        description: dto.description ?? '',
+        permissions: [...new Set(dto.permissions)] as Permission[],
+        version: 1,
+        createdBy: caller.userId,
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) throw new RoleKeyTakenError(dto.key);
+      throw error;
+    }
+    await this.audit.record(caller, orgId, 'role.create', { type: 'role', id: role._id }, null, role);
+    return roleView(role);
+  }
+
+  async list(caller: TenantCaller, query: ListRolesQuery): Promise<Page<RoleDto>> {
+    const page = await this.roles.page(caller.org._id, { sort: query.sort ?? 'key', limit: query.limit, cursor: query.cursor });
+    return { nextCursor: page.nextCursor, items: page.items.map(roleView) };
+  }
+
+  async get(caller: TenantCaller, roleId: string): Promise<RoleDto> {
+    return roleView(await this.load(caller.org._id, roleId));
+  }
+
+  async update(caller: TenantCaller, roleId: string, dto: UpdateRoleDto, ifMatch: number | undefined): Promise<RoleDto> {
+    const orgId = caller.org._id;
+    const role = await this.load(orgId, roleId);
+    assertFresh(ifMatch, role.version);
+    const set: Partial<CustomRoleDocument> = {};
+    if (dto.name !== undefined) set.name = dto.name;
+    if (dto.description !== undefined) set.description = dto.description;
+    if (dto.permissions !== undefined) set.permissions = [...new Set(dto.permissions)] as Permission[];
+    const updated = await this.roles.updateIfVersion(orgId, roleId, role.version, set);
+    if (!updated) throw new PreconditionFailedError();
+    if (dto.permissions !== undefined) await this.organizations.bumpPolicyVersion(orgId);
+    await this.audit.record(caller, orgId, 'role.update', { type: 'role', id: roleId }, role, updated);
+    return roleView(updated);
+  }
+
+  async delete(caller: TenantCaller, roleId: string): Promise<void> {
+    const orgId = caller.org._id;
+    const role = await this.load(orgId, roleId);
+    if (await this.bindings.isRoleBound(orgId, role.key)) throw new RoleInUseError(role.key);
+    await this.roles.delete(orgId, roleId);
+    await this.organizations.bumpPolicyVersion(orgId);
+    await this.audit.record(caller, orgId, 'role.delete', { type: 'role', id: roleId }, role, null);
+  }
+
+  private async load(orgId: string, roleId: string): Promise<CustomRoleDocument> {
+    const role = await this.roles.findById(orgId, roleId);
+    if (!role) throw new CustomRoleNotFoundError(roleId);
+    return role;
+  }
+}
