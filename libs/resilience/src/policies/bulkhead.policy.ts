@@ -1,6 +1,6 @@
 import { PolicyContext } from '../core/context.js';
 import { checkName, checkNumber, optionalNumber } from '../core/options.js';
-import { BasePolicy, invoke } from '../core/policy.js';
+import { BasePolicy } from '../core/policy.js';
 import { BulkheadRejectedError } from '../core/resilience.errors.js';
 
 export interface BulkheadOptions {
@@ -70,18 +70,13 @@ export class BulkheadPolicy extends BasePolicy {
     });
   }
 
-  private runNow<T>(operation: (ctx: PolicyContext) => PromiseLike<T> | T, ctx: PolicyContext): Promise<T> {
+  private async runNow<T>(operation: (ctx: PolicyContext) => PromiseLike<T> | T, ctx: PolicyContext): Promise<T> {
     this.running++;
-    return invoke(operation, ctx).then(
-      (value) => {
-        this.release();
-        return value;
-      },
-      (error: unknown) => {
-        this.release();
-        throw error;
-      },
-    );
+    try {
+      return await operation(ctx);
+    } finally {
+      this.release();
+    }
   }
 
   private release(): void {

@@ -1,7 +1,7 @@
 import type { PolicyContext } from '../core/context.js';
 import type { CircuitStateName } from '../core/events.js';
 import { FAILED, SLOW } from '../core/outcome-window.js';
-import { BasePolicy, invoke } from '../core/policy.js';
+import { BasePolicy } from '../core/policy.js';
 import { BrokenCircuitError } from '../core/resilience.errors.js';
 import {
   type BreakerSnapshot,
@@ -43,28 +43,26 @@ export class CircuitBreakerPolicy extends BasePolicy {
     return this.current;
   }
 
-  run<T>(operation: (ctx: PolicyContext) => PromiseLike<T> | T, ctx: PolicyContext): Promise<T> {
-    const state = this.admit();
-    if (state === undefined) return invoke(operation, ctx);
-    if (typeof state !== 'number') return Promise.reject(state);
-    const epoch = state;
+  async run<T>(operation: (ctx: PolicyContext) => PromiseLike<T> | T, ctx: PolicyContext): Promise<T> {
+    const epoch = this.admit();
+    if (epoch === undefined) return operation(ctx);
+    if (typeof epoch !== 'number') throw epoch;
     const timed = this.o.slowCallDurationMs !== Infinity || this.events.has('success') || this.events.has('failure');
     const start = timed ? this.o.clock.now() : 0;
-    return invoke(operation, ctx).then(
-      (value) => {
-        const durationMs = timed ? this.o.clock.now() - start : 0;
-        this.record(epoch, false, durationMs);
-        if (this.events.has('success')) this.events.emit('success', { policy: this.name, durationMs });
-        return value;
-      },
-      (error: unknown) => {
-        const durationMs = timed ? this.o.clock.now() - start : 0;
-        const failed = this.o.isFailure ? this.o.isFailure(error) : !(ctx.source.aborted && error === ctx.source.reason);
-        this.record(epoch, failed, durationMs);
-        if (this.events.has('failure')) this.events.emit('failure', { policy: this.name, durationMs, error });
-        throw error;
-      },
-    );
+    let value: T;
+    try {
+      value = await operation(ctx);
+    } catch (error) {
+      const durationMs = timed ? this.o.clock.now() - start : 0;
+      const failed = this.o.isFailure ? this.o.isFailure(error) : !(ctx.source.aborted && error === ctx.source.reason);
+      this.record(epoch, failed, durationMs);
+      if (this.events.has('failure')) this.events.emit('failure', { policy: this.name, durationMs, error });
+      throw error;
+    }
+    const durationMs = timed ? this.o.clock.now() - start : 0;
+    this.record(epoch, false, durationMs);
+    if (this.events.has('success')) this.events.emit('success', { policy: this.name, durationMs });
+    return value;
   }
 
   /** Holds the breaker open until {@link reset}, e.g. while an operator works on the dependency. */

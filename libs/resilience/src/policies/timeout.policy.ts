@@ -91,24 +91,28 @@ export class TimeoutPolicy extends BasePolicy {
     const child = new PolicyContext(scope, ctx.attempt);
     if (this.strategy === 'aggressive') return this.runAggressive(operation, child, scope, unlink, (d) => (deadline = d));
     deadline = this.deadlines.add(() => this.expire(scope));
-    const done = (): void => {
-      this.deadlines.remove(deadline!);
+    return this.runCooperative(operation, child, scope, deadline, unlink);
+  }
+
+  private async runCooperative<T>(
+    operation: (ctx: PolicyContext) => PromiseLike<T> | T,
+    child: PolicyContext,
+    scope: TimeoutScope,
+    deadline: Deadline,
+    unlink: () => void,
+  ): Promise<T> {
+    try {
+      return await operation(child);
+    } catch (error) {
+      // The callee gave up because of our abort: report the timeout, keeping its error as cause.
+      if (scope.aborted && scope.reason instanceof TimeoutError && error !== scope.reason) {
+        throw new TimeoutError(this.name, this.timeoutMs, { cause: error });
+      }
+      throw error;
+    } finally {
+      this.deadlines.remove(deadline);
       unlink();
-    };
-    return invoke(operation, child).then(
-      (value) => {
-        done();
-        return value;
-      },
-      (error: unknown) => {
-        done();
-        // The callee gave up because of our abort: report the timeout, keeping its error as cause.
-        if (scope.aborted && scope.reason instanceof TimeoutError && error !== scope.reason) {
-          throw new TimeoutError(this.name, this.timeoutMs, { cause: error });
-        }
-        throw error;
-      },
-    );
+    }
   }
 
   private runAggressive<T>(
