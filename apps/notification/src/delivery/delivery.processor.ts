@@ -1,0 +1,102 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { MetricsRegistry } from '@dentalos/metrics';
+import { type Job, Worker } from 'bullmq';
+import { CHANNELS, type Channel, type ChannelContents } from '../common/channels.js';
+import { NotificationEnv } from '../config/notification.env.js';
+import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
+import { NotificationRepository } from '../notifications/notification.repository.js';
+import { retryDelay } from './backoff.js';
+import { Senders } from './channels/senders.js';
+import { type DeliveryJob, DeliveryQueues, queueName } from './delivery.queues.js';
+import { toProviderError } from './provider-error.js';
+import { ProviderCalls } from './provider-calls.js';
+
+/**
+ * Runs the per-channel workers. A job moves its channel queued → sending → sent; a transient
+ * failure goes back to queued and is retried by BullMQ with backoff; a permanent one ends as
+ * `failed`, an exhausted one as `dead_lettered` — both kept in dead letters for replay.
+ */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+  private readonly workers: Worker<DeliveryJob>[] = [];
+  private readonly outcomes: ReturnType<MetricsRegistry['counter']>;
+
+  constructor(
+    private readonly env: NotificationEnv,
+    private readonly queues: DeliveryQueues,
+    private readonly notifications: NotificationRepository,
+    private readonly deadLetters: DeadLetterRepository,
+    private readonly senders: Senders,
+    private readonly calls: ProviderCalls,
+    metrics: MetricsRegistry,
+  ) {
+    this.outcomes = metrics.counter('notification_deliveries_total', 'Delivery attempts by outcome', ['channel', 'outcome']);
+  }
+
+  onApplicationBootstrap(): void {
+    const concurrency: Record<Channel, number> = { email: this.env.EMAIL_CONCURRENCY, sms: this.env.SMS_CONCURRENCY, push: this.env.PUSH_CONCURRENCY };
+    for (const channel of CHANNELS) {
+      const worker = new Worker<DeliveryJob>(queueName(channel), (job) => this.process(job), {
+        connection: this.queues.connection,
+        prefix: this.queues.prefix,
+        concurrency: concurrency[channel],
+        lockDuration: this.env.QUEUE_LOCK_MS,
+        stalledInterval: Math.max(500, Math.floor(this.env.QUEUE_LOCK_MS / 2)),
+        settings: { backoffStrategy: (attemptsMade: number) => retryDelay(this.env.DELIVERY_RETRY_DELAYS_MS, attemptsMade) },
+      });
+      worker.on('error', (error) => this.logger.warn(`${channel} worker: ${error.message}`));
+      this.workers.push(worker);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Lets running sends finish; jobs not started stay in Redis for the next process.
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  async process(job: Job<DeliveryJob>): Promise<void> {
+    const { notificationId, channel } = job.data;
+    const claimed = await this.notifications.beginSending(notificationId, channel, new Date());
+    // Already settled (sent, skipped, replayed elsewhere): a repeated job never sends twice.
+    if (!claimed) return;
+    const delivery = claimed.channels[channel];
+    const content = claimed.content?.[channel] as NonNullable<ChannelContents[typeof channel]> | undefined;
+    if (!delivery?.to || !content) return;
+    try {
+      const result = await this.calls.call(this.senders.provider(channel), () => this.senders.send(channel, delivery.to!, content, `${notificationId}.${channel}`));
+      await this.notifications.markSent(notificationId, channel, result.providerMessageId, { status: result.status, message: result.message, at: new Date() });
+      this.outcomes.inc({ channel, outcome: 'sent' });
+    } catch (error) {
+      await this.fail(job, error);
+    }
+  }
+
+  private async fail(job: Job<DeliveryJob>, error: unknown): Promise<void> {
+    const { notificationId, channel } = job.data;
+    const failure = toProviderError(error);
+    const response = { status: failure.status, message: failure.message, at: new Date() };
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    if (failure.transient && attempt < maxAttempts) {
+      const nextAttemptAt = new Date(Date.now() + (this.env.DELIVERY_RETRY_DELAYS_MS[attempt - 1] ?? 0));
+      await this.notifications.markRetrying(notificationId, channel, response, nextAttemptAt);
+      this.outcomes.inc({ channel, outcome: 'retried' });
+      throw failure; // BullMQ schedules the next attempt with the jittered backoff.
+    }
+    const status = failure.transient ? 'dead_lettered' : 'failed';
+    const reason = failure.transient ? `gave up after ${attempt} attempts` : 'rejected by the provider';
+    await this.notifications.markFinal(notificationId, channel, status, response, reason);
+    await this.deadLetters.record({
+      _id: `delivery:${notificationId}:${channel}`,
+      kind: 'delivery',
+      reason,
+      error: failure.message,
+      notificationId,
+      channel,
+      attempts: attempt,
+    });
+    this.outcomes.inc({ channel, outcome: status });
+    this.logger.warn(`${channel} delivery of ${notificationId} ${status}: ${failure.message}`);
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { CHANNELS, type Channel } from '../common/channels.js';
+import { NotificationEnv } from '../config/notification.env.js';
+
+export interface DeliveryJob {
+  notificationId: string;
+  channel: Channel;
+}
+
+export interface EnqueueRequest extends DeliveryJob {
+  /** 0 for the first delivery; each replay needs a job id of its own. */
+  replay?: number;
+}
+
+export const queueName = (channel: Channel) => `notification-${channel}`;
+
+/**
+ * One BullMQ queue per channel on a connection of its own: BullMQ needs
+ * `maxRetriesPerRequest: null` (its blocking commands must wait), unlike the shared fail-fast client.
+ */
+@Injectable()
+export class DeliveryQueues implements OnApplicationShutdown {
+  readonly connection: Redis;
+  readonly prefix: string;
+  private readonly queues: Record<Channel, Queue<DeliveryJob>>;
+  private readonly logger = new Logger(DeliveryQueues.name);
+
+  constructor(private readonly env: NotificationEnv) {
+    this.connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'bullmq' });
+    this.connection.on('error', (error: Error) => this.logger.warn(`queue connection: ${error.message}`));
+    this.prefix = `${env.REDIS_KEY_PREFIX}bull`;
+    this.queues = Object.fromEntries(
+      CHANNELS.map((channel) => [channel, new Queue<DeliveryJob>(queueName(channel), { connection: this.connection, prefix: this.prefix })]),
+    ) as Record<Channel, Queue<DeliveryJob>>;
+  }
+
+  /** Attempts = one more than the configured retry delays. */
+  get attempts(): number {
+    return this.env.DELIVERY_RETRY_DELAYS_MS.length + 1;
+  }
+
+  /**
+   * The job id is derived from the notification, channel and replay number, so enqueueing the same
+   * delivery twice (event redelivered, sweeper racing a request) creates one job.
+   */
+  async enqueue(requests: EnqueueRequest[]): Promise<void> {
+    const options: JobsOptions = { attempts: this.attempts, backoff: { type: 'jittered' }, removeOnComplete: true, removeOnFail: 1_000 };
+    await Promise.all(
+      CHANNELS.map(async (channel) => {
+        const jobs = requests.filter((request) => request.channel === channel);
+        if (jobs.length === 0) return;
+        await this.queues[channel].addBulk(
+          jobs.map(({ notificationId, replay }) => ({
+            name: channel,
+            data: { notificationId, channel },
+            opts: { ...options, jobId: `${notificationId}-${channel}-${replay ?? 0}` },
+          })),
+        );
+      }),
+    );
+  }
+
+  /** Job counts per state, for `notification_queue_depth{channel,state}`. */
+  async depth(): Promise<{ channel: Channel; counts: Record<string, number> }[]> {
+    return Promise.all(
+      CHANNELS.map(async (channel) => ({ channel, counts: await this.queues[channel].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized') })),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((queue) => queue.close()));
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

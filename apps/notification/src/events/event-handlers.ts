@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { type CloudEvent, EVENT_TYPES, openSecret, PoisonMessageError } from '@dentalos/events';
+import { NotificationEnv } from '../config/notification.env.js';
+import type { ContactDocument } from '../contacts/contact.schema.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { SYSTEM_TEMPLATE_KEYS as T } from '../templates/system-templates.js';
+
+type Data = Record<string, unknown>;
+
+/** Missing recipient data for an enterprise event: retried (the user event may still be on its way), then dead-lettered. */
+export class RecipientNotKnownYetError extends Error {}
+
+const text = (data: Data, field: string): string | undefined => (typeof data[field] === 'string' && data[field] ? (data[field] as string) : undefined);
+
+function required(event: CloudEvent, data: Data, field: string): string {
+  const value = text(data, field);
+  // A malformed event will not get better by retrying: straight to dead letters.
+  if (!value) throw new PoisonMessageError(`${event.type} ${event.id} has no data.${field}`);
+  return value;
+}
+
+const displayName = (contact: Pick<ContactDocument, 'name' | 'email'> | null): string => contact?.name ?? contact?.email?.split('@')[0] ?? 'there';
+
+/**
+ * What each domain event means for recipients. Every handler is idempotent: the contact upsert
+ * writes the same values again and sends are de-duplicated by (event id, template, recipient).
+ */
+@Injectable()
+export class EventHandlers {
+  constructor(
+    private readonly env: NotificationEnv,
+    private readonly contacts: ContactsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async handle(event: CloudEvent): Promise<void> {
+    const data = (event.data && typeof event.data === 'object' ? event.data : {}) as Data;
+    switch (event.type) {
+      case EVENT_TYPES.userCreated:
+        return this.userCreated(event, data);
+      case EVENT_TYPES.userVerified: {
+        const userId = required(event, data, 'userId');
+        await this.contacts.update(userId, { email: text(data, 'email'), emailVerified: true });
+        return this.send(event, userId, T.emailVerified, async (contact) => ({ name: displayName(contact) }));
+      }
+      case EVENT_TYPES.passwordResetRequested: {
+        const userId = required(event, data, 'userId');
+        await this.contacts.update(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
+        const link = this.link('/reset-password', event, required(event, data, 'sealedToken'));
+        return this.send(event, userId, T.passwordReset, async () => ({ link, expiresAt: text(data, 'expiresAt') ?? 'soon' }));
+      }
+      case EVENT_TYPES.passwordChanged: {
+        const userId = required(event, data, 'userId');
+        await this.contacts.update(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
+        return this.send(event, userId, T.passwordChanged, async (contact) => ({ name: displayName(contact) }));
+      }
+      case EVENT_TYPES.refreshTokenReused:
+        return this.send(event, required(event, data, 'userId'), T.refreshTokenReused, async (contact) => ({ name: displayName(contact) }));
+      case EVENT_TYPES.userDeleted:
+        await this.contacts.update(required(event, data, 'userId'), { deleted: true });
+        return;
+      case EVENT_TYPES.assignmentCreated:
+        return this.assignmentCreated(event, data);
+      default:
+        return; // Not ours to act on.
+    }
+  }
+
+  private async userCreated(event: CloudEvent, data: Data): Promise<void> {
+    const userId = required(event, data, 'userId');
+    const email = required(event, data, 'email');
+    await this.contacts.update(userId, { email, name: text(data, 'displayName'), locale: text(data, 'locale'), timezone: text(data, 'timezone') });
+    const name = text(data, 'displayName') ?? email.split('@')[0]!;
+    await this.send(event, userId, T.welcome, async () => ({ name }));
+    const verification = data.verification as Data | undefined;
+    const sealed = verification && text(verification, 'sealedToken');
+    if (sealed) {
+      const link = this.link('/verify-email', event, sealed);
+      await this.send(event, userId, T.emailVerification, async () => ({ name, link }));
+    }
+  }
+
+  private async assignmentCreated(event: CloudEvent, data: Data): Promise<void> {
+    const userId = required(event, data, 'providerUserId');
+    const contact = await this.contacts.find(userId);
+    if (!contact) throw new RecipientNotKnownYetError(`no contact data for provider ${userId} yet`);
+    const organizationId = text(data, 'organizationId');
+    if (organizationId && contact.organizationId !== organizationId) await this.contacts.update(userId, { organizationId });
+    const clinic = text(data, 'clinicName') ?? required(event, data, 'clinicId');
+    await this.send(event, userId, T.assignmentCreated, async () => ({ name: displayName(contact), clinic }));
+  }
+
+  private async send(event: CloudEvent, userId: string, templateKey: string, data: (contact: ContactDocument | null) => Promise<Data>): Promise<void> {
+    const contact = await this.contacts.find(userId);
+    await this.notifications.sendForEvent(event.id, { userId, templateKey, data: await data(contact) });
+  }
+
+  /** Opens the sealed token only here, at the last moment; it lives on in the rendered email alone. */
+  private link(path: string, event: CloudEvent, sealed: string): string {
+    let token: string;
+    try {
+      token = openSecret(sealed, this.env.EVENT_SEALING_KEY);
+    } catch {
+      throw new PoisonMessageError(`${event.type} ${event.id} carries a token that does not open with EVENT_SEALING_KEY`);
+    }
+    return `${this.env.APP_BASE_URL.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+  }
+}

@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ContactsModule } from '../contacts/contacts.module.js';
+import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
+import { DEAD_LETTER_MODEL, DeadLetterSchema } from '../dead-letters/dead-letter.schema.js';
+import { DeadLettersController } from '../dead-letters/dead-letters.controller.js';
+import { DeadLettersService } from '../dead-letters/dead-letters.service.js';
+import { Senders } from '../delivery/channels/senders.js';
+import { DeliveryMetrics } from '../delivery/delivery-metrics.js';
+import { DeliveryProcessor } from '../delivery/delivery.processor.js';
+import { DeliveryQueues } from '../delivery/delivery.queues.js';
+import { ProviderCalls } from '../delivery/provider-calls.js';
+import { EventConsumerService } from '../events/event-consumer.service.js';
+import { EventHandlers } from '../events/event-handlers.js';
+import { PreferencesModule } from '../preferences/preferences.module.js';
+import { TemplatesModule } from '../templates/templates.module.js';
+import { NotificationFactory } from './notification-factory.js';
+import { NotificationSweeper } from './notification-sweeper.js';
+import { NotificationRepository } from './notification.repository.js';
+import { NOTIFICATION_MODEL, NotificationSchema } from './notification.schema.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsService } from './notifications.service.js';
+import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksService } from './webhooks.service.js';
+
+/** Acceptance, delivery, dead letters and event consumption: one lifecycle, one module. */
+@Module({
+  imports: [
+    TemplatesModule,
+    ContactsModule,
+    PreferencesModule,
+    MongooseModule.forFeature([
+      { name: NOTIFICATION_MODEL, schema: NotificationSchema },
+      { name: DEAD_LETTER_MODEL, schema: DeadLetterSchema },
+    ]),
+  ],
+  // Static routes (dead-letters, webhooks) are declared before `notifications/:id`.
+  controllers: [DeadLettersController, WebhooksController, NotificationsController],
+  providers: [
+    NotificationRepository,
+    NotificationFactory,
+    NotificationsService,
+    NotificationSweeper,
+    WebhooksService,
+    DeadLetterRepository,
+    DeadLettersService,
+    DeliveryQueues,
+    DeliveryProcessor,
+    DeliveryMetrics,
+    Senders,
+    ProviderCalls,
+    EventHandlers,
+    EventConsumerService,
+  ],
+})
+export class NotificationsModule {}
