@@ -1,8 +1,6 @@
-import { describeServiceContract, testDatabaseUri, testKeyPrefix } from '@dentalos/testing';
+import { describeServiceContract } from '@dentalos/testing';
 import { AppModule } from '../src/app.module.js';
 import { appOptions } from '../src/app.options.js';
+import { userTestEnv } from './support/user-app.js';
 
-describeServiceContract('user', AppModule, appOptions, () => ({
-  MONGODB_URI: testDatabaseUri('user'),
-  REDIS_KEY_PREFIX: testKeyPrefix('user'),
-}));
+describeServiceContract('user', AppModule, appOptions, () => userTestEnv('user'));

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { MongooseModule } from '@nestjs/mongoose';
+import { SessionGuard } from './session.guard.js';
+import { SessionRepository } from './session.repository.js';
+import { SESSION_MODEL, SessionSchema } from './session.schema.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsService } from './sessions.service.js';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: SESSION_MODEL, schema: SessionSchema }])],
+  controllers: [SessionsController],
+  providers: [SessionRepository, SessionsService, { provide: APP_GUARD, useClass: SessionGuard }],
+  exports: [SessionsService],
+})
+export class SessionsModule {}
