@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClinic, createOrg, type Harness, startEnterprise, uid } from './support.js';
+
+let h: Harness;
+let owner: string;
+let org: Record<string, any>;
+let paris: Record<string, any>;
+let newYork: Record<string, any>;
+let parisToo: Record<string, any>;
+
+beforeAll(async () => {
+  h = await startEnterprise('ent_assign');
+  owner = uid();
+  org = await createOrg(h, owner, 'enterprise');
+  paris = await createClinic(h, owner, org.id, { timeZone: 'Europe/Paris' });
+  newYork = await createClinic(h, owner, org.id, { timeZone: 'America/New_York' });
+  parisToo = await createClinic(h, owner, org.id, { timeZone: 'Europe/Paris', providerRoles: ['hygienist'] });
+});
+afterAll(() => h?.close());
+
+const assign = (body: Record<string, unknown>) => h.call('POST', `/api/v1/organizations/${org.id}/assignments`, owner, body);
+const monday = (start: string, end: string) => [{ day: 1, start, end }];
+
+describe('provider assignments', () => {
+  it('allows back-to-back slots across zones and refuses the DST-window overlap with the conflicting assignment', async () => {
+    const provider = uid('p');
+    const first = await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('13:00', '14:00') });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ timeZone: 'Europe/Paris', primary: true, status: 'active', to: null });
+    const winter = await assign({ providerId: provider, clinicId: newYork.id, role: 'dentist', from: '2026-01-05', to: '2026-03-02', slots: monday('08:00', '09:00') });
+    expect(winter.status).toBe(201);
+    expect(winter.body.primary).toBe(false);
+    const march = await assign({ providerId: provider, clinicId: newYork.id, role: 'dentist', from: '2026-03-02', to: '2026-04-06', slots: monday('08:00', '09:00') });
+    expect(march.status).toBe(409);
+    expect(march.body).toMatchObject({
+      code: 'ASSIGNMENT_CONFLICT',
+      conflict: { assignmentId: first.body.id, clinicId: paris.id, date: '2026-03-09', interval: { start: '2026-03-09T12:00:00.000Z', end: '2026-03-09T13:00:00.000Z' } },
+    });
+    const autumn = await assign({ providerId: provider, clinicId: newYork.id, role: 'dentist', from: '2026-04-06', slots: monday('08:00', '09:00') });
+    expect(autumn.status).toBe(409);
+    expect(autumn.body.conflict.date).toBe('2026-10-26');
+  });
+
+  it('lets exactly one of two concurrent conflicting assignments win', async () => {
+    const provider = uid('p');
+    const replies = await Promise.all([
+      assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-05-04', slots: monday('09:00', '12:00') }),
+      assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-05-04', slots: monday('11:00', '15:00') }),
+    ]);
+    expect(replies.map((reply) => reply.status).sort()).toEqual([201, 409]);
+    const listed = await h.call('GET', `/api/v1/organizations/${org.id}/assignments?providerId=${provider}`, owner);
+    expect(listed.body.items).toHaveLength(1);
+  });
+
+  it('refuses a role outside the clinic catalogue with 422', async () => {
+    const reply = await assign({ providerId: uid('p'), clinicId: parisToo.id, role: 'dentist', from: '2026-05-04', slots: monday('09:00', '12:00') });
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ code: 'ROLE_NOT_IN_CATALOGUE', role: 'dentist', catalogue: ['hygienist'] });
+  });
+
+  it('keeps exactly one primary: a new primary demotes the old one', async () => {
+    const provider = uid('p');
+    const a = await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-06-01', slots: monday('08:00', '10:00') });
+    const b = await assign({ providerId: provider, clinicId: newYork.id, role: 'dentist', from: '2026-06-01', slots: [{ day: 3, start: '08:00', end: '10:00' }], primary: true });
+    expect(a.body.primary).toBe(true);
+    expect(b.body.primary).toBe(true);
+    const primaries = await h.call('GET', `/api/v1/organizations/${org.id}/assignments?providerId=${provider}&primary=true`, owner);
+    expect(primaries.body.items.map((item: { id: string }) => item.id)).toEqual([b.body.id]);
+    const c = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-06-01', slots: [{ day: 5, start: '08:00', end: '10:00' }] });
+    expect(c.body.primary).toBe(false);
+  });
+
+  it('ends an assignment as a state change kept in history, freeing its later slots', async () => {
+    const provider = uid('p');
+    const a = await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '12:00') });
+    const ended = await h.call('POST', `/api/v1/organizations/${org.id}/assignments/${a.body.id}/end`, owner, { endDate: '2026-09-07' }, { 'if-match': '"1"' });
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ status: 'ended', to: '2026-09-07', endedAt: expect.any(String) });
+    const again = await h.call('POST', `/api/v1/organizations/${org.id}/assignments/${a.body.id}/end`, owner, {});
+    expect(again.body.code).toBe('ASSIGNMENT_ENDED');
+    const before = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-08-31', slots: monday('10:00', '11:00') });
+    expect(before.status).toBe(409);
+    const after = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-09-07', slots: monday('10:00', '11:00') });
+    expect(after.status).toBe(201);
+    const history = await h.call('GET', `/api/v1/organizations/${org.id}/assignments/${a.body.id}`, owner);
+    expect(history.body.status).toBe('ended');
+  });
+
+  it('re-checks overlaps when slots change and refuses stale If-Match', async () => {
+    const provider = uid('p');
+    const a = await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '10:00') });
+    await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', slots: monday('10:00', '11:00') });
+    const path = `/api/v1/organizations/${org.id}/assignments/${a.body.id}`;
+    const overlapping = await h.call('PATCH', path, owner, { slots: monday('09:00', '10:30') });
+    expect(overlapping.status).toBe(409);
+    const moved = await h.call('PATCH', path, owner, { slots: [{ day: 2, start: '09:00', end: '10:30' }] }, { 'if-match': '"1"' });
+    expect(moved.status).toBe(200);
+    expect((await h.call('PATCH', path, owner, { slots: monday('07:00', '08:00') }, { 'if-match': '"1"' })).status).toBe(412);
+  });
+
+  it('rejects invalid schedules with field errors', async () => {
+    const reply = await assign({ providerId: uid('p'), clinicId: paris.id, role: 'dentist', from: '2026-02-30', slots: [{ day: 8, start: '25:00', end: '10:00' }] });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { field: string }) => error.field)).toEqual(expect.arrayContaining(['from', 'slots.0.day', 'slots.0.start']));
+    const backwards = await assign({ providerId: uid('p'), clinicId: paris.id, role: 'dentist', from: '2026-02-02', slots: monday('10:00', '09:00') });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0].field).toBe('slots[0].end');
+  });
+
+  it('enforces the provider limit of the plan', async () => {
+    const freeOwner = uid();
+    const small = await createOrg(h, freeOwner, 'free');
+    const clinic = await createClinic(h, freeOwner, small.id);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const reply = await h.call('POST', `/api/v1/organizations/${small.id}/assignments`, freeOwner, {
+        providerId: uid('p'),
+        clinicId: clinic.id,
+        role: 'dentist',
+        from: '2026-01-05',
+        slots: [{ day: 1 + i, start: '09:00', end: '10:00' }],
+      });
+      statuses.push(reply.status);
+      if (i === 3) expect(reply.body).toMatchObject({ code: 'PLAN_LIMIT_EXCEEDED', resource: 'providers', limit: 3, current: 3 });
+    }
+    expect(statuses).toEqual([201, 201, 201, 403]);
+  });
+});
