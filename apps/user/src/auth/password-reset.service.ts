@@ -44,7 +44,7 @@ export class PasswordResetService {
     const hash = tokenDigest(token);
     const user = await this.users.findByResetToken(hash, this.clock.now());
     if (!user) throw new InvalidLinkTokenError('reset');
-    this.policy.assertAcceptable(newPassword, user.email);
+    this.policy.assertAcceptable(newPassword, user.email, 'newPassword');
     const passwordHash = await this.hasher.hash(newPassword);
     const now = this.clock.now();
     const event = userEvents.passwordChanged(user._id, user.email ?? '', user.locale, 'password-reset');

@@ -32,9 +32,9 @@ export class PasswordPolicy {
   }
 
   /** Length is checked by the DTO; this adds what a decorator cannot know. */
-  assertAcceptable(password: string, email?: string): void {
+  assertAcceptable(password: string, email?: string, field = 'password'): void {
     const lowered = password.toLowerCase();
-    if (this.common.has(lowered)) throw new WeakPasswordError('is on a list of common or breached passwords; choose another');
-    if (email && (lowered === email || lowered === email.split('@')[0])) throw new WeakPasswordError('must not be your email address');
+    if (this.common.has(lowered)) throw new WeakPasswordError('is on a list of common or breached passwords; choose another', field);
+    if (email && (lowered === email || lowered === email.split('@')[0])) throw new WeakPasswordError('must not be your email address', field);
   }
 }
