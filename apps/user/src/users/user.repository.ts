@@ -91,11 +91,10 @@ export class UserRepository {
     return this.change({ _id: id, status: { $ne: 'deleted' } }, { $set: { lockout: { failures: 0, lockCount: 0 } }, $push: { audit } });
   }
 
+  /** Update then read: findAndModify with the schema's hidden fields is beyond FerretDB. */
   async updateProfile(id: string, changes: ProfileChanges): Promise<UserDocument | null> {
-    return this.users
-      .findOneAndUpdate({ _id: id, status: 'active' }, { $set: changes, $inc: { version: 1 } }, { returnDocument: 'after' })
-      .lean<UserDocument>()
-      .exec();
+    if (!(await this.change({ _id: id, status: 'active' }, { $set: changes }))) return null;
+    return this.findById(id);
   }
 
   async setStatus(id: string, from: UserStatus, to: UserStatus, audit: AuditEntry): Promise<boolean> {
