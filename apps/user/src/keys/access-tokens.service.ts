@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { UserEnv } from '../config/user.env.js';
 import { SigningKeys } from './signing-keys.service.js';
@@ -30,6 +31,8 @@ export class AccessTokens {
     const token = await new SignJWT({ sid: subject.sessionId, roles: subject.roles })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setSubject(subject.userId)
+      // Unique per token, so two tokens issued in the same second for one session still differ.
+      .setJti(randomUUID())
       .setIssuer(this.env.JWT_ISSUER)
       .setAudience(this.env.JWT_AUDIENCE)
       .setIssuedAt(now)
