@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -33,6 +34,7 @@ export async function ready(child: ChildProcess): Promise<void> {
 }
 
 export interface WrkResult {
+  requests: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -55,9 +57,10 @@ export function wrk(url: string, options: { seconds?: number; connections?: numb
     url,
   ]).toString();
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(output)?.[1]);
   const p50 = toMs(/\s50%\s+(\S+)/.exec(output)?.[1] ?? '');
   const p99 = toMs(/\s99%\s+(\S+)/.exec(output)?.[1] ?? '');
-  return { requestsPerSecond: rps, p50Ms: p50, p99Ms: p99 };
+  return { requests, requestsPerSecond: rps, p50Ms: p50, p99Ms: p99 };
 }
 
 export function stop(child: ChildProcess): Promise<unknown> {
@@ -74,4 +77,11 @@ export function median(values: number[]): number {
 /** One line per figure, collected by scripts/bench.sh into bench/RESULTS.md. */
 export function report(name: string, value: number, unit: string, target?: string): void {
   console.log(`BENCH ${JSON.stringify({ name, value: Number(value.toFixed(3)), unit, target })}`);
+}
+
+/** CPU seconds (user + system) a process has used; per-request CPU is steadier than req/s on a busy host. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
 }
