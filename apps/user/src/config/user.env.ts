@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import { DataEnv } from '@dentalos/core';
+import { availableParallelism } from 'node:os';
 import { IsSigningKeySet, parseSigningKeys, type SigningKeyConfig } from './signing-keys.js';
 
 /** Every variable the user service reads; defaults are the local stack's. */
@@ -50,6 +51,15 @@ export class UserEnv extends DataEnv {
   @IsInt()
   @Min(1)
   ARGON2_PARALLELISM = 1;
+
+  /**
+   * Argon2 runs at most this many at once; the rest queue. Leaving a core to the event loop keeps
+   * request latency flat during a login burst instead of letting the OS starve the main thread.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ARGON2_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 
   @Type(() => Number)
   @IsInt()

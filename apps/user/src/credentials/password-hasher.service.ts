@@ -11,8 +11,12 @@ import { UserEnv } from '../config/user.env.js';
 export class PasswordHasher implements OnModuleInit {
   private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: number };
   private dummyHash?: string;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly concurrency: number;
 
   constructor(env: UserEnv) {
+    this.concurrency = env.ARGON2_CONCURRENCY;
     this.options = { type: argon2.argon2id, memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM };
   }
 
@@ -22,12 +26,12 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, this.options);
+    return this.limited(() => argon2.hash(password, this.options));
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, password);
+      return await this.limited(() => argon2.verify(hash, password));
     } catch {
       return false;
     }
@@ -37,6 +41,17 @@ export class PasswordHasher implements OnModuleInit {
   async verifyNothing(password: string): Promise<false> {
     await this.verify(this.dummyHash!, password);
     return false;
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 
   /** True when the hash was made with other parameters than the configured ones. */
