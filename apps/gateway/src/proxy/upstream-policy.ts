@@ -1,41 +1,85 @@
+import {
+  BulkheadPolicy,
+  type CircuitStateName,
+  CircuitBreakerPolicy,
+  type ExecuteContext,
+  type Policy,
+  RetryBudget,
+  RetryPolicy,
+  TimeoutPolicy,
+  bindResilienceMetrics,
+  wrapNamed,
+} from '@dentalos/resilience';
+import type { MetricsRegistry } from '@dentalos/metrics';
 import type { Dispatcher } from 'undici';
 import type { GatewayEnv } from '../config/gateway.env.js';
+import { PayloadTooLargeError } from './proxy.errors.js';
 import type { UpstreamMetrics } from './upstream-metrics.js';
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type BreakerState = CircuitStateName;
 
 export type Exchange = Dispatcher.ResponseData;
 
-/** One try against the upstream with its own deadline; rejects on network errors and timeouts. */
-export type Attempt = (tryTimeoutMs: number) => Promise<Exchange>;
+/** One try against the upstream; must honour `ctx.signal` (per-try and route deadlines). */
+export type Attempt = (ctx: ExecuteContext) => Promise<Exchange>;
 
-/** Responses worth another try on an idempotent request: the upstream (or its proxy) is unwell. */
-export const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+/** How a request may be sent: retried (idempotent, no body), once, or once with a streamed body. */
+export type ExchangeKind = 'retryable' | 'once' | 'streamed';
 
-/** What the proxy needs from the per-upstream resilience stack. */
-export interface UpstreamPolicy {
-  execute(attempt: Attempt, retryable: boolean): Promise<Exchange>;
-  breakerState(): BreakerState;
-}
+/** A client's oversized body says nothing about the upstream's health. */
+const isUpstreamFailure = (error: unknown): boolean => !(error instanceof PayloadTooLargeError);
 
-/** Single attempt bounded by the route deadline. */
-class SingleAttemptPolicy implements UpstreamPolicy {
+/**
+ * The resilience stack of one upstream, from @dentalos/resilience, outermost first:
+ * route deadline (retries and back-off included) → retry (full jitter, shared budget) →
+ * breaker → bulkhead → per-try deadline. Each upstream has its own instances, so one failing
+ * service opens only its own breaker and fills only its own bulkhead.
+ */
+export class UpstreamPolicy {
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly pipelines: Record<ExchangeKind, Policy>;
+
   constructor(
     private readonly upstream: string,
-    private readonly env: GatewayEnv,
+    env: GatewayEnv,
     private readonly metrics: UpstreamMetrics,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    const name = upstream;
+    this.breaker = new CircuitBreakerPolicy({
+      name,
+      window: { type: 'time', durationMs: env.UPSTREAM_BREAKER_WINDOW_MS },
+      failureRateThreshold: env.UPSTREAM_BREAKER_FAILURE_PERCENT / 100,
+      minimumCalls: env.UPSTREAM_BREAKER_MIN_CALLS,
+      openDuration: env.UPSTREAM_BREAKER_OPEN_MS,
+      halfOpenProbes: 1,
+      isFailure: isUpstreamFailure,
+    });
+    const bulkhead = new BulkheadPolicy({ name, maxConcurrent: env.UPSTREAM_MAX_CONCURRENT, maxQueue: 0 });
+    const retry = new RetryPolicy({
+      name,
+      maxAttempts: env.UPSTREAM_RETRIES + 1,
+      backoff: { type: 'exponential', initialDelayMs: env.UPSTREAM_RETRY_BASE_DELAY_MS, maxDelayMs: env.UPSTREAM_RETRY_BASE_DELAY_MS * 8, jitter: 'full' },
+      budget: new RetryBudget({ ratio: env.UPSTREAM_RETRY_BUDGET_PERCENT / 100, minRetriesPerSecond: 1 }),
+    });
+    retry.events.on('retry', () => this.metrics.attempts.inc({ upstream, kind: 'retry' }));
+    const route = () => new TimeoutPolicy({ name, timeoutMs: env.UPSTREAM_ROUTE_TIMEOUT_MS, strategy: 'aggressive' });
+    const perTry = () => new TimeoutPolicy({ name, timeoutMs: Math.min(env.UPSTREAM_TRY_TIMEOUT_MS, env.UPSTREAM_ROUTE_TIMEOUT_MS) });
+    this.pipelines = {
+      retryable: wrapNamed(name, route(), retry, this.breaker, bulkhead, perTry()),
+      once: wrapNamed(name, route(), this.breaker, bulkhead, perTry()),
+      // An upload may rightly take longer than one try; the route deadline bounds it.
+      streamed: wrapNamed(name, route(), this.breaker, bulkhead),
+    };
+    for (const pipeline of Object.values(this.pipelines)) bindResilienceMetrics(pipeline, registry);
+  }
 
-  execute(attempt: Attempt): Promise<Exchange> {
+  execute(kind: ExchangeKind, attempt: Attempt): Promise<Exchange> {
     this.metrics.attempts.inc({ upstream: this.upstream, kind: 'primary' });
-    return attempt(Math.min(this.env.UPSTREAM_TRY_TIMEOUT_MS, this.env.UPSTREAM_ROUTE_TIMEOUT_MS));
+    return this.pipelines[kind].execute(attempt);
   }
 
   breakerState(): BreakerState {
-    return 'closed';
+    return this.breaker.state;
   }
-}
-
-export function createUpstreamPolicy(upstream: string, env: GatewayEnv, metrics: UpstreamMetrics): UpstreamPolicy {
-  return new SingleAttemptPolicy(upstream, env, metrics);
 }

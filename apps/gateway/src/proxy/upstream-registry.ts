@@ -1,9 +1,10 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { MetricsRegistry } from '@dentalos/metrics';
 import { Pool } from 'undici';
 import { GatewayEnv } from '../config/gateway.env.js';
 import { RouteTable } from '../routing/route-table.js';
 import { UpstreamMetrics } from './upstream-metrics.js';
-import { createUpstreamPolicy, type UpstreamPolicy } from './upstream-policy.js';
+import { UpstreamPolicy } from './upstream-policy.js';
 
 export interface Upstream {
   name: string;
@@ -18,14 +19,14 @@ export interface Upstream {
 export class UpstreamRegistry implements OnApplicationShutdown {
   private readonly upstreams = new Map<string, Upstream>();
 
-  constructor(routes: RouteTable, env: GatewayEnv, metrics: UpstreamMetrics) {
+  constructor(routes: RouteTable, env: GatewayEnv, metrics: UpstreamMetrics, registry: MetricsRegistry) {
     for (const { name, origin } of routes.upstreams.values()) {
       const pool = new Pool(origin, {
         connections: env.UPSTREAM_CONNECTIONS,
         keepAliveTimeout: 30_000,
         connect: { timeout: Math.min(env.UPSTREAM_TRY_TIMEOUT_MS, 2_000) },
       });
-      this.upstreams.set(name, { name, origin, pool, policy: createUpstreamPolicy(name, env, metrics) });
+      this.upstreams.set(name, { name, origin, pool, policy: new UpstreamPolicy(name, env, metrics, registry) });
     }
   }
 
