@@ -33,7 +33,7 @@ export function overviewDashboard() {
         title: 'Firing alerts',
         description: 'Alerts currently firing for this platform (Watchdog always fires: it proves alerting works).',
         unit: 'short',
-        queries: [{ expr: 'sum by (alertname) (ALERTS{alertstate="firing"})', legend: '{{alertname}}' }],
+        queries: [{ expr: 'sum by (alertname) (ALERTS{alertstate="firing",namespace=~"$namespace|"})', legend: '{{alertname}}' }],
         width: 12,
       }),
     )
