@@ -49,6 +49,7 @@ export { FakeClock } from './core/fake-clock.js';
 
 // HTTP and NestJS
 export { HttpStatusError } from './http/http-status.error.js';
+export { upstreamProblem } from './http/upstream-problem.js';
 export { type HttpRequest, type HttpResponse, ResilientHttpClient, type ResilientHttpClientOptions } from './http/resilient-http-client.js';
 export { type DependencyConfig, buildDependency } from './nest/dependency-policies.js';
 export { ResiliencePolicies, type ResilienceModuleOptions } from './nest/resilience-policies.js';

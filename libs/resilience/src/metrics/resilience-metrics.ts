@@ -85,7 +85,10 @@ export function bindResilienceMetrics(policy: Policy<unknown>, target: MetricsTa
     unsubscribe.push(member.events.on('retry', ({ policy: name }) => instruments.retries.inc({ policy: name })));
     if (member instanceof CircuitBreakerPolicy) {
       instruments.breakers.add(member);
-      unsubscribe.push(() => instruments.breakers.delete(member));
+      unsubscribe.push(() => {
+        instruments.breakers.delete(member);
+        for (const state of STATES) instruments.state.remove({ policy: member.name, state });
+      });
     }
   }
   // Make the series exist from the start, so dashboards and alerts see zeros rather than gaps.
