@@ -16,6 +16,6 @@ export class ContactRepository {
   /** Single-document upsert: replaying the same event writes the same values. */
   async merge(userId: string, fields: Partial<ContactFields>): Promise<ContactDocument> {
     const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    return (await this.contacts.findOneAndUpdate({ _id: userId }, { $set: set }, { upsert: true, new: true }).lean<ContactDocument>().exec())!;
+    return (await this.contacts.findOneAndUpdate({ _id: userId }, { $set: set }, { upsert: true, returnDocument: 'after' }).lean<ContactDocument>().exec())!;
   }
 }

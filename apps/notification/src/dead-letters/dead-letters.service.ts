@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@dentalos/core';
 import { DeliveryQueues } from '../delivery/delivery.queues.js';
 import { EventHandlers } from '../events/event-handlers.js';
-import { NotificationRepository } from '../notifications/notification.repository.js';
+import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import { DeadLetterNotReplayableError, EventReplayFailedError } from '../notifications/notifications.errors.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import type { DeadLetterDocument } from './dead-letter.schema.js';
@@ -32,7 +32,7 @@ function toDto(entry: DeadLetterDocument): DeadLetterDto {
 export class DeadLettersService {
   constructor(
     private readonly deadLetters: DeadLetterRepository,
-    private readonly notifications: NotificationRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly queues: DeliveryQueues,
     private readonly handlers: EventHandlers,
   ) {}
@@ -77,7 +77,7 @@ export class DeadLettersService {
   private async replayDelivery(entry: DeadLetterDocument): Promise<void> {
     const { notificationId, channel } = entry;
     if (!notificationId || !channel) throw new DeadLetterNotReplayableError(entry._id, 'it names no delivery');
-    const replay = await this.notifications.markReplayed(notificationId, channel, new Date());
+    const replay = await this.deliveries.markReplayed(`${notificationId}:${channel}`, new Date());
     if (replay === null) throw new DeadLetterNotReplayableError(entry._id, 'the delivery is no longer failed');
     await this.queues.enqueue([{ notificationId, channel, replay }]);
   }

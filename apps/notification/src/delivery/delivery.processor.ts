@@ -4,7 +4,7 @@ import { type Job, Worker } from 'bullmq';
 import { CHANNELS, type Channel, type ChannelContents } from '../common/channels.js';
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
-import { NotificationRepository } from '../notifications/notification.repository.js';
+import { DeliveryRepository } from './delivery.repository.js';
 import { retryDelay } from './backoff.js';
 import { Senders } from './channels/senders.js';
 import { type DeliveryJob, DeliveryQueues, queueName } from './delivery.queues.js';
@@ -25,7 +25,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly env: NotificationEnv,
     private readonly queues: DeliveryQueues,
-    private readonly notifications: NotificationRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly deadLetters: DeadLetterRepository,
     private readonly senders: Senders,
     private readonly calls: ProviderCalls,
@@ -57,15 +57,14 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async process(job: Job<DeliveryJob>): Promise<void> {
     const { notificationId, channel } = job.data;
-    const claimed = await this.notifications.beginSending(notificationId, channel, new Date());
+    const id = `${notificationId}:${channel}`;
+    const delivery = await this.deliveries.beginSending(id, new Date());
     // Already settled (sent, skipped, replayed elsewhere): a repeated job never sends twice.
-    if (!claimed) return;
-    const delivery = claimed.channels[channel];
-    const content = claimed.content?.[channel] as NonNullable<ChannelContents[typeof channel]> | undefined;
-    if (!delivery?.to || !content) return;
+    if (!delivery?.to || !delivery.content) return;
+    const content = delivery.content as NonNullable<ChannelContents[typeof channel]>;
     try {
       const result = await this.calls.call(this.senders.provider(channel), () => this.senders.send(channel, delivery.to!, content, `${notificationId}.${channel}`));
-      await this.notifications.markSent(notificationId, channel, result.providerMessageId, { status: result.status, message: result.message, at: new Date() });
+      await this.deliveries.markSent(id, result.providerMessageId, { status: result.status, message: result.message, at: new Date() });
       this.outcomes.inc({ channel, outcome: 'sent' });
     } catch (error) {
       await this.fail(job, error);
@@ -74,19 +73,20 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   private async fail(job: Job<DeliveryJob>, error: unknown): Promise<void> {
     const { notificationId, channel } = job.data;
+    const id = `${notificationId}:${channel}`;
     const failure = toProviderError(error);
     const response = { status: failure.status, message: failure.message, at: new Date() };
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     if (failure.transient && attempt < maxAttempts) {
       const nextAttemptAt = new Date(Date.now() + (this.env.DELIVERY_RETRY_DELAYS_MS[attempt - 1] ?? 0));
-      await this.notifications.markRetrying(notificationId, channel, response, nextAttemptAt);
+      await this.deliveries.markRetrying(id, response, nextAttemptAt);
       this.outcomes.inc({ channel, outcome: 'retried' });
       throw failure; // BullMQ schedules the next attempt with the jittered backoff.
     }
     const status = failure.transient ? 'dead_lettered' : 'failed';
     const reason = failure.transient ? `gave up after ${attempt} attempts` : 'rejected by the provider';
-    await this.notifications.markFinal(notificationId, channel, status, response, reason);
+    await this.deliveries.markFinal(id, status, response, reason);
     await this.deadLetters.record({
       _id: `delivery:${notificationId}:${channel}`,
       kind: 'delivery',

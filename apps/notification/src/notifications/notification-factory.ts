@@ -7,7 +7,7 @@ import { PreferencesService } from '../preferences/preferences.service.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { TemplateChannelMissingError } from '../templates/templates.errors.js';
-import type { ChannelDelivery, NotificationDocument } from './notification.schema.js';
+import type { ChannelPlan, NotificationDocument } from './notification.schema.js';
 import { UnknownRecipientError } from './notifications.errors.js';
 
 export interface NotificationRequest {
@@ -50,15 +50,15 @@ export class NotificationFactory {
     if (missing) throw new TemplateChannelMissingError(template.key, missing);
     const channels = request.channels ?? available;
     const check = await this.preferences.checkFor(contact);
-    const deliveries: Partial<Record<Channel, ChannelDelivery>> = {};
+    const plan: Partial<Record<Channel, ChannelPlan>> = {};
     const sending: Channel[] = [];
     for (const channel of channels) {
       const to = addressOf(contact, channel);
       const reason = to ? check(template.category, channel, now) : 'no_address';
       if (reason) {
-        deliveries[channel] = { status: 'skipped', reason, attempts: 0, timestamps: { pending: now, skipped: now } };
+        plan[channel] = { status: 'skipped', reason };
       } else {
-        deliveries[channel] = { status: 'pending', to, attempts: 0, timestamps: { pending: now } };
+        plan[channel] = { status: 'queued', to };
         sending.push(channel);
       }
     }
@@ -73,9 +73,10 @@ export class NotificationFactory {
       category: template.category,
       locale,
       content,
-      channels: deliveries,
+      plan,
+      // Cleared once the deliveries exist and are enqueued; the sweeper finishes it otherwise.
+      pendingSince: now,
     };
-    if (sending.length > 0) notification.pendingSince = now;
     return notification;
   }
 }

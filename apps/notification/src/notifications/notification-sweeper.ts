@@ -28,7 +28,7 @@ export class NotificationSweeper implements OnApplicationBootstrap, OnApplicatio
 
   async sweep(): Promise<number> {
     const stale = await this.repository.pendingBefore(new Date(Date.now() - GRACE_MS), 500);
-    for (const notification of stale) await this.notifications.ensureEnqueued(notification);
+    for (const notification of stale) await this.notifications.dispatch(notification);
     return stale.length;
   }
 }

@@ -3,35 +3,18 @@ import type { Channel, ChannelContents } from '../common/channels.js';
 
 export const NOTIFICATION_MODEL = 'Notification';
 
-export const DELIVERY_STATUSES = ['pending', 'queued', 'sending', 'sent', 'delivered', 'bounced', 'failed', 'dead_lettered', 'skipped'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-/** Statuses after which the worker must never send again. */
-export const SETTLED_STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'bounced', 'failed', 'dead_lettered', 'skipped'];
-
-export interface ProviderResponse {
-  /** HTTP or SMTP status, when the provider answered. */
-  status?: number;
-  message: string;
-  at: Date;
-}
-
-/** One channel of a notification. Kept in an object keyed by channel: updates address `channels.email.*` directly. */
-export interface ChannelDelivery {
-  status: DeliveryStatus;
-  /** Address: email, E.164 phone or push registration token. */
+/** What acceptance decided for a channel; the delivery document starts from it. */
+export interface ChannelPlan {
+  status: 'queued' | 'skipped';
   to?: string;
-  attempts: number;
-  /** When each status was entered (the latest time, for statuses entered again). */
-  timestamps: Partial<Record<DeliveryStatus, Date>>;
   reason?: string;
-  lastResponse?: ProviderResponse;
-  providerMessageId?: string;
-  nextAttemptAt?: Date;
-  /** Bumped by each replay so the replayed job gets an id of its own. */
-  replays?: number;
 }
 
+/**
+ * The accepted request, written once and never updated except for `pendingSince`. Its channels'
+ * progress lives in `deliveries`; the plan here lets a retry (redelivered event, sweeper) recreate
+ * any delivery document a crash left unwritten.
+ */
 export interface NotificationDocument {
   _id: string;
   userId: string;
@@ -41,18 +24,18 @@ export interface NotificationDocument {
   locale: string;
   /** Rendered at acceptance time: a later template change does not alter what was accepted. */
   content: ChannelContents;
-  channels: Partial<Record<Channel, ChannelDelivery>>;
+  plan: Partial<Record<Channel, ChannelPlan>>;
   /** Caller-scoped Idempotency-Key and the hash of the body it first came with. */
   idempotencyKey?: string;
   requestHash?: string;
   /** `<event id>:<template>:<recipient>` for notifications caused by an event. */
   dedupKey?: string;
   eventId?: string;
-  /** Set while some channel still waits to be enqueued (a sweeper retries those). */
+  /** Set until the delivery documents and jobs exist; the sweeper finishes what a failure left. */
   pendingSince?: Date;
   createdBy?: string;
   createdAt: Date;
-  updatedAt: Date;
+  updatedAt?: Date;
 }
 
 export const NotificationSchema = new Schema<NotificationDocument>(
@@ -64,7 +47,7 @@ export const NotificationSchema = new Schema<NotificationDocument>(
     category: String,
     locale: String,
     content: { type: Object, required: true },
-    channels: { type: Object, required: true },
+    plan: { type: Object, required: true },
     idempotencyKey: String,
     requestHash: String,
     dedupKey: String,
@@ -75,16 +58,12 @@ export const NotificationSchema = new Schema<NotificationDocument>(
   { collection: 'notifications', timestamps: true, versionKey: false, minimize: false },
 );
 
-// Serves GET /notifications/mine (a user's notifications, newest first).
+// Serves GET /notifications (a user's notifications, newest first).
 NotificationSchema.index({ userId: 1, createdAt: -1 });
 // Serves the Idempotency-Key lookup; unique so two concurrent requests with one key create one notification.
 NotificationSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
-// Event de-duplication: one notification per (event id, template, recipient) — each channel lives inside
-// it, so a redelivered event can never create a second send on any channel. Unique is the guarantee.
+// Event de-duplication: one notification per (event id, template, recipient), and one delivery per
+// channel of it (`<id>:<channel>`), so a redelivered event can never send twice on any channel.
 NotificationSchema.index({ dedupKey: 1 }, { unique: true, sparse: true });
-// Serves the sweeper that enqueues channels whose enqueue failed (Redis away).
+// Serves the sweeper that finishes notifications whose deliveries were not all created or enqueued.
 NotificationSchema.index({ pendingSince: 1 }, { sparse: true });
-// Serve provider webhooks, which name the provider's message id.
-NotificationSchema.index({ 'channels.email.providerMessageId': 1 }, { sparse: true });
-NotificationSchema.index({ 'channels.sms.providerMessageId': 1 }, { sparse: true });
-NotificationSchema.index({ 'channels.push.providerMessageId': 1 }, { sparse: true });

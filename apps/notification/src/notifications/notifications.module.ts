@@ -9,6 +9,8 @@ import { Senders } from '../delivery/channels/senders.js';
 import { DeliveryMetrics } from '../delivery/delivery-metrics.js';
 import { DeliveryProcessor } from '../delivery/delivery.processor.js';
 import { DeliveryQueues } from '../delivery/delivery.queues.js';
+import { DeliveryRepository } from '../delivery/delivery.repository.js';
+import { DELIVERY_MODEL, DeliverySchema } from '../delivery/delivery.schema.js';
 import { ProviderCalls } from '../delivery/provider-calls.js';
 import { EventConsumerService } from '../events/event-consumer.service.js';
 import { EventHandlers } from '../events/event-handlers.js';
@@ -31,6 +33,7 @@ import { WebhooksService } from './webhooks.service.js';
     PreferencesModule,
     MongooseModule.forFeature([
       { name: NOTIFICATION_MODEL, schema: NotificationSchema },
+      { name: DELIVERY_MODEL, schema: DeliverySchema },
       { name: DEAD_LETTER_MODEL, schema: DeadLetterSchema },
     ]),
   ],
@@ -45,6 +48,7 @@ import { WebhooksService } from './webhooks.service.js';
     DeadLetterRepository,
     DeadLettersService,
     DeliveryQueues,
+    DeliveryRepository,
     DeliveryProcessor,
     DeliveryMetrics,
     Senders,

@@ -3,6 +3,8 @@ import type { AuthUser } from '@dentalos/auth';
 import { PLATFORM_ADMIN } from '@dentalos/auth';
 import { CHANNELS, type Channel } from '../common/channels.js';
 import { NotificationEnv } from '../config/notification.env.js';
+import { DeliveryRepository } from '../delivery/delivery.repository.js';
+import type { DeliveryDocument } from '../delivery/delivery.schema.js';
 import { DeliveryQueues } from '../delivery/delivery.queues.js';
 import { isDuplicateKey } from '../templates/template.repository.js';
 import { requestHash } from './canonical-json.js';
@@ -26,6 +28,7 @@ export class NotificationsService {
     private readonly repository: NotificationRepository,
     private readonly factory: NotificationFactory,
     private readonly queues: DeliveryQueues,
+    private readonly deliveries: DeliveryRepository,
   ) {}
 
   /**
@@ -53,12 +56,9 @@ export class NotificationsService {
       if (!scopedKey || !isDuplicateKey(error)) throw error;
       return this.replay((await this.repository.byIdempotencyKey(scopedKey))!, hash);
     }
-    const queuedAt = await this.enqueue(notification._id, notification.channels);
-    for (const channel of queuedAt ? CHANNELS : []) {
-      const delivery = notification.channels[channel];
-      if (delivery?.status === 'pending') Object.assign(delivery, { status: 'queued', timestamps: { ...delivery.timestamps, queued: queuedAt } });
-    }
-    return toNotificationResponse({ ...notification, createdAt: new Date(), updatedAt: new Date() });
+    const stored = { ...notification, createdAt: new Date() };
+    await this.dispatch(stored);
+    return toNotificationResponse(stored, []);
   }
 
   /**
@@ -69,7 +69,7 @@ export class NotificationsService {
     const dedupKey = `${eventId}:${request.templateKey}:${request.userId}`;
     const existing = await this.repository.byDedupKey(dedupKey);
     if (existing) {
-      await this.ensureEnqueued(existing);
+      await this.dispatch(existing);
       return existing;
     }
     const notification = { ...(await this.factory.build(request)), dedupKey, eventId };
@@ -78,52 +78,72 @@ export class NotificationsService {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const winner = (await this.repository.byDedupKey(dedupKey))!;
-      await this.ensureEnqueued(winner);
+      await this.dispatch(winner);
       return winner;
     }
-    await this.enqueue(notification._id, notification.channels);
-    return { ...notification, createdAt: new Date(), updatedAt: new Date() };
+    const stored = { ...notification, createdAt: new Date() };
+    await this.dispatch(stored);
+    return stored;
   }
 
   async get(caller: AuthUser, id: string): Promise<NotificationResponseDto> {
     const notification = await this.repository.byId(id);
     // Someone else's notification is "not found", not "forbidden": ids are not to be probed.
     if (!notification || (notification.userId !== caller.id && !caller.roles.includes(PLATFORM_ADMIN))) throw new NotificationNotFoundError(id);
-    return toNotificationResponse(notification);
+    return toNotificationResponse(notification, await this.deliveries.byNotification([id]));
   }
 
   async listMine(caller: AuthUser, query: ListNotificationsQuery): Promise<NotificationResponseDto[]> {
-    return (await this.repository.listForUser(caller.id, query.limit, query.offset)).map((notification) => toNotificationResponse(notification));
+    const notifications = await this.repository.listForUser(caller.id, query.limit, query.offset);
+    const deliveries = await this.deliveries.byNotification(notifications.map((n) => n._id));
+    return notifications.map((n) => toNotificationResponse(n, deliveries.filter((d) => d.notificationId === n._id)));
   }
 
   async stats(query: StatsQuery): Promise<DeliveryStatsDto[]> {
-    return this.repository.stats(CHANNELS, query.since);
+    return this.deliveries.stats(query.since);
   }
 
-  /** Enqueues channels that are pending or queued (BullMQ ignores a job id it already holds). */
-  async ensureEnqueued(notification: Pick<NotificationDocument, '_id' | 'channels'>): Promise<void> {
-    await this.enqueue(notification._id, notification.channels, ['pending', 'queued']);
+  /**
+   * Creates the delivery documents the plan calls for (existing ones are kept as they are) and
+   * enqueues the queued ones (BullMQ ignores a job id it already holds). Safe to repeat: a
+   * redelivered event, an idempotent replay and the sweeper all end here.
+   */
+  async dispatch(notification: NotificationDocument): Promise<void> {
+    const at = notification.createdAt ?? new Date();
+    const planned: DeliveryDocument[] = CHANNELS.flatMap((channel: Channel) => {
+      const plan = notification.plan[channel];
+      if (!plan) return [];
+      return [
+        {
+          _id: `${notification._id}:${channel}`,
+          notificationId: notification._id,
+          userId: notification.userId,
+          channel,
+          status: plan.status,
+          to: plan.to,
+          content: plan.status === 'queued' ? notification.content[channel] : undefined,
+          attempts: 0,
+          timestamps: { pending: at, [plan.status]: at },
+          reason: plan.reason,
+          replays: 0,
+        },
+      ];
+    });
+    try {
+      await this.deliveries.insertMissing(planned);
+      const current = await this.deliveries.byNotification([notification._id]);
+      const due = current.filter((delivery) => delivery.status === 'queued' || delivery.status === 'pending');
+      await this.queues.enqueue(due.map((d) => ({ notificationId: notification._id, channel: d.channel, replay: d.replays ?? 0 })));
+      if (notification.pendingSince) await this.repository.clearPending(notification._id);
+    } catch (error) {
+      // Accepted and stored: the sweeper finishes it once the database or Redis is back.
+      this.logger.warn(`dispatch of ${notification._id} deferred: ${(error as Error).message}`);
+    }
   }
 
   private async replay(existing: NotificationDocument, hash: string): Promise<NotificationResponseDto> {
     if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
-    await this.ensureEnqueued(existing);
-    return toNotificationResponse(existing, true);
-  }
-
-  /** Returns when the channels were queued, or undefined when enqueueing has to wait. */
-  private async enqueue(id: string, channels: NotificationDocument['channels'], statuses = ['pending']): Promise<Date | undefined> {
-    const due = CHANNELS.filter((channel) => statuses.includes(channels[channel]?.status ?? ''));
-    if (due.length === 0) return undefined;
-    try {
-      await this.queues.enqueue(due.map((channel: Channel) => ({ notificationId: id, channel, replay: channels[channel]?.replays ?? 0 })));
-      const now = new Date();
-      await this.repository.markQueued(id, due, now);
-      return now;
-    } catch (error) {
-      // Accepted and stored: the sweeper enqueues it once Redis is back.
-      this.logger.warn(`enqueue of ${id} deferred: ${(error as Error).message}`);
-      return undefined;
-    }
+    if (existing.pendingSince) await this.dispatch(existing);
+    return toNotificationResponse(existing, await this.deliveries.byNotification([existing._id]), true);
   }
 }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Channel } from '../common/channels.js';
 import { NotificationEnv } from '../config/notification.env.js';
 import type { DeliveryReportDto, DeliveryReportResultDto } from './dto/webhook.dto.js';
-import { NotificationRepository } from './notification.repository.js';
+import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import { ProviderMessageNotFoundError, WebhookUnauthorizedError } from './notifications.errors.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -12,7 +12,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export class WebhooksService {
   constructor(
     private readonly env: NotificationEnv,
-    private readonly repository: NotificationRepository,
+    private readonly repository: DeliveryRepository,
   ) {}
 
   async report(channel: Channel, secret: string | undefined, dto: DeliveryReportDto): Promise<DeliveryReportResultDto> {

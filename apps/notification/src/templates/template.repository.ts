@@ -47,7 +47,7 @@ export class TemplateRepository {
   /** Replaces the content if the template is still at `expectedVersion`; null when it moved on. */
   async update(key: string, expectedVersion: number, content: TemplateContent): Promise<TemplateDocument | null> {
     const updated = await this.templates
-      .findOneAndUpdate({ key, version: expectedVersion }, { $set: { ...content, version: expectedVersion + 1 } }, { new: true })
+      .findOneAndUpdate({ key, version: expectedVersion }, { $set: { ...content, version: expectedVersion + 1 } }, { returnDocument: 'after' })
       .lean<TemplateDocument>()
       .exec();
     if (updated) await this.snapshot(updated);
@@ -55,7 +55,7 @@ export class TemplateRepository {
   }
 
   setActive(key: string, active: boolean): Promise<TemplateDocument | null> {
-    return this.templates.findOneAndUpdate({ key }, { $set: { active } }, { new: true }).lean<TemplateDocument>().exec();
+    return this.templates.findOneAndUpdate({ key }, { $set: { active } }, { returnDocument: 'after' }).lean<TemplateDocument>().exec();
   }
 
   async remove(key: string): Promise<boolean> {

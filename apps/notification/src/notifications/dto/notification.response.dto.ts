@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DELIVERY_STATUSES } from '../notification.schema.js';
+import { DELIVERY_STATUSES } from '../../delivery/delivery.schema.js';
 
 export class ProviderResponseDto {
   @ApiPropertyOptional({ example: 503 })
