@@ -2,7 +2,8 @@
  * Cost of each policy alone and of the four wrapped, per sequential call (ns). Run from the root:
  *   SWC_NODE_PROJECT=tsconfig.base.json node --conditions=@dentalos/source --import @swc-node/register/esm-register libs/resilience/bench/layers.bench.ts
  */
-import { BulkheadPolicy, CircuitBreakerPolicy, RetryPolicy, TimeoutPolicy, wrap } from '@dentalos/resilience';
+import 'reflect-metadata';
+import { BulkheadPolicy, CircuitBreakerPolicy, RetryPolicy, TimeoutPolicy, wrap } from '../src/index.js';
 const work = (): Promise<number> => Promise.resolve(1);
 const cases: Record<string, () => Promise<unknown>> = {
   bare: () => work(),

@@ -5,6 +5,7 @@
  *   SWC_NODE_PROJECT=tsconfig.base.json node --conditions=@dentalos/source --import @swc-node/register/esm-register libs/resilience/bench/pipeline.bench.ts
  * The machine may be shared: compare the ratio, not the absolute figures.
  */
+import 'reflect-metadata';
 import {
   ExponentialBackoff,
   SamplingBreaker,
@@ -16,7 +17,7 @@ import {
   timeout as cTimeout,
   wrap as cWrap,
 } from 'cockatiel';
-import { BulkheadPolicy, CircuitBreakerPolicy, RetryPolicy, TimeoutPolicy, wrap } from '@dentalos/resilience';
+import { BulkheadPolicy, CircuitBreakerPolicy, RetryPolicy, TimeoutPolicy, wrap } from '../src/index.js';
 
 type Call = () => Promise<unknown>;
 

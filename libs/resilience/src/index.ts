@@ -17,7 +17,7 @@
 // Calling convention and composition
 export type { ExecuteContext } from './core/context.js';
 export type { Operation, Policy } from './core/policy.js';
-export { WrappedPolicy, wrap, wrapNamed, outcomeOf } from './policies/wrap.js';
+export { type AlternativeOf, WrappedPolicy, wrap, wrapNamed, outcomeOf } from './policies/wrap.js';
 
 // Policies
 export { RetryPolicy, type RetryOptions } from './policies/retry.policy.js';

@@ -43,14 +43,17 @@ export class WrappedPolicy<R = never> extends BasePolicy<R> {
   }
 }
 
+/** What a composition may answer instead of the call's own result: the union of its fallbacks. */
+export type AlternativeOf<P> = P extends Policy<infer R> ? R : never;
+
 /** Composes policies, outermost first, into one with the same calling convention. */
-export function wrap<R = never>(...policies: Policy<R>[]): WrappedPolicy<R> {
-  return new WrappedPolicy<R>('pipeline', policies as Policy<unknown>[]);
+export function wrap<P extends Policy<unknown>[]>(...policies: P): WrappedPolicy<AlternativeOf<P[number]>> {
+  return new WrappedPolicy('pipeline', policies);
 }
 
 /** Composes named policies; the name labels the pipeline's own events and metrics. */
-export function wrapNamed<R = never>(name: string, ...policies: Policy<R>[]): WrappedPolicy<R> {
-  return new WrappedPolicy<R>(name, policies as Policy<unknown>[]);
+export function wrapNamed<P extends Policy<unknown>[]>(name: string, ...policies: P): WrappedPolicy<AlternativeOf<P[number]>> {
+  return new WrappedPolicy(name, policies);
 }
 
 /** The `outcome` label of a finished call: success, failure, rejected or timeout. */
