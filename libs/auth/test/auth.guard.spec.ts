@@ -81,6 +81,17 @@ describe('AuthGuard', () => {
     ['from another issuer', () => issuer.sign({}, { issuer: 'someone-else' }), 'TOKEN_INVALID'],
     ['with alg none', async () => withHeader(await issuer.sign(), { alg: 'none', typ: 'JWT' }), 'TOKEN_INVALID'],
     ['garbage', async () => 'not.a.token', 'TOKEN_INVALID'],
+    ['with a critical header', async () => {
+      const token = await issuer.sign();
+      const [header, payload, signature] = token.split('.');
+      const altered = { ...JSON.parse(Buffer.from(header!, 'base64url').toString()), crit: ['exp'] };
+      return `${Buffer.from(JSON.stringify(altered)).toString('base64url')}.${payload}.${signature}`;
+    }, 'TOKEN_INVALID'],
+    ['with a tampered payload', async () => {
+      const [header, , signature] = (await issuer.sign({ roles: [] })).split('.');
+      const forged = Buffer.from(JSON.stringify({ sub: 'x', sid: 'y', roles: [PLATFORM_ADMIN], iss: 'dentalos-user', aud: 'dentalos-api', iat: 1, exp: 9999999999 })).toString('base64url');
+      return `${header}.${forged}.${signature}`;
+    }, 'TOKEN_INVALID'],
   ])('refuses a token %s with 401', async (_name, make, code) => {
     const result = await call('', await make());
     expect(result.status).toBe(401);
