@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { sendProblem } from '@dentalos/core';
+import { AppError, sendProblem } from '@dentalos/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EdgeGuard } from '../edge/edge-guard.js';
 import type { RouteTable } from '../routing/route-table.js';
@@ -18,12 +18,16 @@ export interface ProxyPluginDeps {
  * so unknown segments fall through to the platform's 404 problem and route labels stay bounded.
  * Inside this plugin only, bodies are not parsed: the raw request stream goes upstream.
  */
+const quiet = { error: () => undefined };
+
 export function proxyPlugin({ routes, upstreams, proxy, guard }: ProxyPluginDeps) {
   const logger = new Logger('Proxy');
   return async (instance: FastifyInstance): Promise<void> => {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    instance.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
+    // Answers the gateway produces on purpose (401, 429, breaker open, upstream timeout...) are
+    // counted in metrics; logging each one at error level would flood the logs in an outage.
+    instance.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, error instanceof AppError ? quiet : logger));
     instance.addHook('onRequest', (request, reply) => guard.admit(request, reply));
 
     const routeTo = (name: string) => {

@@ -37,7 +37,7 @@ const isUpstreamFailure = (error: unknown): boolean => !(error instanceof Payloa
  */
 export class UpstreamPolicy {
   private readonly breaker: CircuitBreakerPolicy;
-  private readonly pipelines: Record<ExchangeKind, Policy>;
+  private readonly pipelines: Record<ExchangeKind, Policy<unknown>>;
 
   constructor(
     private readonly upstream: string,
@@ -76,7 +76,7 @@ export class UpstreamPolicy {
 
   execute(kind: ExchangeKind, attempt: Attempt): Promise<Exchange> {
     this.metrics.attempts.inc({ upstream: this.upstream, kind: 'primary' });
-    return this.pipelines[kind].execute(attempt);
+    return this.pipelines[kind].execute(attempt) as Promise<Exchange>;
   }
 
   breakerState(): BreakerState {

@@ -12,6 +12,7 @@ export function gatewayEnv(upstreams: FakeUpstream[], issuer: TestTokenIssuer, e
   const [first] = upstreams;
   return {
     ...issuer.env,
+    LOG_LEVEL: 'fatal',
     REDIS_KEY_PREFIX: testKeyPrefix('gateway'),
     GATEWAY_UPSTREAMS: upstreams.map((upstream) => `${upstream.name}=${upstream.url}`).join(','),
     GATEWAY_ROUTES: ['auth', ...upstreams.flatMap((upstream) => [upstream.name, `${upstream.name}-things`])]
