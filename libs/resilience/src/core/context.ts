@@ -60,6 +60,9 @@ export class PolicyContext implements ExecuteContext {
   }
 
   static root(signal?: AbortSignal): PolicyContext {
-    return new PolicyContext(signal ? new SignalSource(signal) : NEVER, 1);
+    return signal ? new PolicyContext(new SignalSource(signal), 1) : ROOT;
   }
 }
+
+/** Contexts are immutable, so every call made without a signal can share this one. */
+const ROOT = new PolicyContext(NEVER, 1);

@@ -3,10 +3,11 @@ import type { Clock, TimerHandle } from './clock.js';
 /** One pending deadline; a node of the queue's doubly linked list so removal is O(1). */
 export interface Deadline {
   at: number;
-  expire: () => void;
   prev: Deadline | undefined;
   next: Deadline | undefined;
   queued: boolean;
+  /** Called once when the deadline passes while still queued. */
+  expire(): void;
 }
 
 /**
@@ -25,8 +26,12 @@ export class DeadlineQueue {
     private readonly durationMs: number,
   ) {}
 
-  add(expire: () => void): Deadline {
-    const entry: Deadline = { at: this.clock.now() + this.durationMs, expire, prev: this.tail, next: undefined, queued: true };
+  /** Queues `entry` (its links are overwritten) with a deadline of now + duration. */
+  add(entry: Deadline): Deadline {
+    entry.at = this.clock.now() + this.durationMs;
+    entry.prev = this.tail;
+    entry.next = undefined;
+    entry.queued = true;
     if (this.tail) this.tail.next = entry;
     else this.head = entry;
     this.tail = entry;

@@ -22,11 +22,22 @@ export interface TimeoutOptions {
  * The cancellation scope of one timed call. Its `AbortSignal` is created only if the callee reads
  * `ctx.signal`; subscribers inside the library are plain callbacks.
  */
-class TimeoutScope implements CancelSource {
+class TimeoutScope implements CancelSource, Deadline {
   aborted = false;
+  // Deadline queue links: the scope is its own queue node, one object per call.
+  at = 0;
+  prev: Deadline | undefined = undefined;
+  next: Deadline | undefined = undefined;
+  queued = false;
   reason: unknown = undefined;
   private controller: AbortController | undefined;
   private listeners: ((reason: unknown) => void)[] | undefined;
+
+  constructor(private readonly policy: TimeoutPolicy) {}
+
+  expire(): void {
+    this.policy.expire(this);
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -82,7 +93,7 @@ export class TimeoutPolicy extends BasePolicy {
   run<T>(operation: (ctx: PolicyContext) => PromiseLike<T> | T, ctx: PolicyContext): Promise<T> {
     const parent = ctx.source;
     if (parent.aborted) return Promise.reject(parent.reason);
-    const scope = new TimeoutScope();
+    const scope = new TimeoutScope(this);
     let deadline: Deadline | undefined;
     const unlink = parent.subscribe((reason) => {
       if (deadline) this.deadlines.remove(deadline);
@@ -90,7 +101,7 @@ export class TimeoutPolicy extends BasePolicy {
     });
     const child = new PolicyContext(scope, ctx.attempt);
     if (this.strategy === 'aggressive') return this.runAggressive(operation, child, scope, unlink, (d) => (deadline = d));
-    deadline = this.deadlines.add(() => this.expire(scope));
+    deadline = this.deadlines.add(scope);
     return this.runCooperative(operation, child, scope, deadline, unlink);
   }
 
@@ -136,7 +147,7 @@ export class TimeoutPolicy extends BasePolicy {
       const unsubscribe = scope.subscribe((reason) => {
         if (finish()) reject(reason);
       });
-      const deadline = this.deadlines.add(() => this.expire(scope));
+      const deadline = this.deadlines.add(scope);
       setDeadline(deadline);
       invoke(operation, child).then(
         (value) => {
@@ -149,7 +160,8 @@ export class TimeoutPolicy extends BasePolicy {
     });
   }
 
-  private expire(scope: TimeoutScope): void {
+  /** @internal called by a scope whose deadline passed. */
+  expire(scope: TimeoutScope): void {
     if (this.events.has('timeout')) this.events.emit('timeout', { policy: this.name, timeoutMs: this.timeoutMs });
     scope.abort(new TimeoutError(this.name, this.timeoutMs));
   }
