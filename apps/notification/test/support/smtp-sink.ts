@@ -5,6 +5,8 @@ export interface ReceivedMail {
   subject: string;
   messageId: string;
   raw: string;
+  /** The raw message with quoted-printable undone, for looking at bodies. */
+  decoded: string;
 }
 
 export interface SmtpSink {
@@ -41,7 +43,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           return;
         }
         const raw = Buffer.concat(chunks).toString('utf8');
-        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: header(raw, 'Subject'), messageId: header(raw, 'Message-ID'), raw });
+        const decoded = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: header(raw, 'Subject'), messageId: header(raw, 'Message-ID'), raw, decoded });
         callback();
       });
     },
