@@ -21,7 +21,7 @@ function expectCreated<T>(what: string, response: { status: number; body: T }): 
 
 export async function createOrganization(api: Api, token: string, label: string): Promise<Organization> {
   const suffix = randomBytes(4).toString('hex');
-  const response = await api.post<Organization>('/api/v1/organizations', { name: `${label} Dental ${suffix}`, slug: `${label}-${suffix}` }, { token });
+  const response = await api.post<Organization>('/api/v1/organizations', { name: `${label} Dental ${suffix}`, slug: `${label}-${suffix}`, tier: 'professional' }, { token });
   return expectCreated('create organization', response);
 }
 

@@ -1,0 +1,85 @@
+import { sleep, waitFor } from '@dentalos/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrganization, type Organization } from '../src/fixtures.js';
+import { Api } from '../src/http.js';
+import { describeFailures, type LoadStep, startLoad } from '../src/load.js';
+import { type Person, signUp } from '../src/people.js';
+import { SERVICES, type Stack, startStack } from '../src/stack.js';
+
+/** Rolling restarts per service; the issue asks for 10, CI time allows fewer by default. */
+const RESTARTS = Number(process.env.E2E_RESTARTS ?? 2);
+
+async function breakerState(stack: Stack, upstream: string): Promise<number | undefined> {
+  const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith('gateway_upstream_breaker_state{') && entry.includes(`upstream="${upstream}"`));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+describe('process faults on the running stack', () => {
+  let stack: Stack;
+  let person: Person;
+  let org: Organization;
+  const steps = (n: number): LoadStep => {
+    const token = person.accessToken;
+    switch (n % 4) {
+      case 0:
+        return { label: 'user GET /users/me', method: 'GET', path: '/api/v1/users/me', token };
+      case 1:
+        return { label: 'enterprise GET /organizations/:id', method: 'GET', path: `/api/v1/organizations/${org.id}`, token };
+      case 2:
+        return { label: 'notification GET /preferences/me', method: 'GET', path: '/api/v1/preferences/me', token };
+      default:
+        return { label: 'user PATCH /users/me', method: 'PATCH', path: '/api/v1/users/me', token, body: { displayName: `Load ${n}` } };
+    }
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: { gateway: { UPSTREAM_BREAKER_MIN_CALLS: '5', UPSTREAM_BREAKER_WINDOW_MS: '3000', UPSTREAM_BREAKER_OPEN_MS: '1000' } },
+    });
+    const api = new Api(stack.gatewayUrl);
+    person = await signUp(api, 'load');
+    org = await createOrganization(api, person.accessToken, 'load');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it(`loses no request over ${RESTARTS} rolling restarts of every service under steady load`, async () => {
+    const load = startLoad(stack.gatewayUrl, steps);
+    const exits: string[] = [];
+    for (const service of SERVICES) {
+      for (let round = 0; round < RESTARTS; round++) {
+        exits.push(`${service}:${await stack.rollingRestart(service)}`);
+        await sleep(300);
+      }
+    }
+    const summary = await load.stop();
+    expect(exits.every((exit) => exit.endsWith(':0')), exits.join(' ')).toBe(true);
+    expect(summary.total).toBeGreaterThan(100);
+    expect(summary.failures, describeFailures(summary)).toEqual([]);
+  });
+
+  it('opens the breaker of a killed upstream, keeps the others serving, closes it after recovery', async () => {
+    await stack.stopService('enterprise', 'SIGKILL');
+    const load = startLoad(stack.gatewayUrl, steps, { workers: 4, pauseMs: 20 });
+    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 2, { what: 'the enterprise breaker to open', timeoutMs: 20_000 });
+    const during = [...load.outcomes];
+    await stack.startService('enterprise');
+    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 0, { what: 'the enterprise breaker to close', timeoutMs: 30_000 });
+    const settled = load.outcomes.length;
+    await sleep(2_000);
+    const summary = await load.stop();
+
+    const enterpriseDuring = during.filter((outcome) => outcome.label.startsWith('enterprise'));
+    const othersDuring = during.filter((outcome) => !outcome.label.startsWith('enterprise'));
+    expect(enterpriseDuring.length).toBeGreaterThan(0);
+    expect(enterpriseDuring.every((outcome) => outcome.status === 502 || outcome.status === 503), JSON.stringify(enterpriseDuring.slice(0, 5))).toBe(true);
+    expect(enterpriseDuring.some((outcome) => outcome.code === 'UPSTREAM_CIRCUIT_OPEN')).toBe(true);
+    expect(othersDuring.filter((outcome) => outcome.status !== 200), 'user and notification while enterprise is down').toEqual([]);
+    const after = load.outcomes.slice(settled);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter((outcome) => outcome.status !== 200), describeFailures(summary)).toEqual([]);
+  });
+});
