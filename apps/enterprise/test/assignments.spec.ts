@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClinic, createOrg, type Harness, startEnterprise, uid } from './support.js';
+import type { Json } from './http-client.js';
 
 let h: Harness;
 let owner: string;
-let org: Record<string, any>;
-let paris: Record<string, any>;
-let newYork: Record<string, any>;
-let parisToo: Record<string, any>;
+let org: Json;
+let paris: Json;
+let newYork: Json;
+let parisToo: Json;
 
 beforeAll(async () => {
   h = await startEnterprise('ent_assign');
@@ -41,7 +42,7 @@ describe('provider assignments', () => {
     expect(autumn.body.conflict.date).toBe('2026-10-26');
   });
 
-  it('lets exactly one of two concurrent conflicting assignments win', async () => {
+  it.each([1, 2, 3])('lets exactly one of two concurrent conflicting assignments win (round %i)', async () => {
     const provider = uid('p');
     const replies = await Promise.all([
       assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-05-04', slots: monday('09:00', '12:00') }),

@@ -79,6 +79,18 @@ describe('organizations', () => {
     expect((await h.call('GET', `/api/v1/organizations/${org.id}`, owner)).body.name).toBe('Renamed');
   });
 
+  it('lets exactly one of ten concurrent writes with the same If-Match win', async () => {
+    const owner = uid();
+    const org = await createOrg(h, owner);
+    const clinic = await createClinic(h, owner, org.id);
+    const path = `/api/v1/organizations/${org.id}/clinics/${clinic.id}`;
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => h.call('PATCH', path, owner, { name: `Name ${i}` }, { 'if-match': '"1"' })));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
+    expect(replies.filter((reply) => reply.status === 412)).toHaveLength(9);
+    const winner = replies.find((reply) => reply.status === 200)!.body.name;
+    expect((await h.call('GET', path, owner)).body).toMatchObject({ name: winner, version: 2 });
+  });
+
   it('archives an organization and hides it from the default list', async () => {
     const owner = uid();
     const org = await createOrg(h, owner);

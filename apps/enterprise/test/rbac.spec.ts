@@ -1,12 +1,13 @@
 import { privateRedis, type PrivateServer, testDatabaseUri, testKeyPrefix } from '@dentalos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClinic, createOrg, grant, type Harness, startEnterprise, uid } from './support.js';
+import type { Json } from './http-client.js';
 
 let h: Harness;
 let owner: string;
-let org: Record<string, any>;
-let north: Record<string, any>;
-let south: Record<string, any>;
+let org: Json;
+let north: Json;
+let south: Json;
 
 beforeAll(async () => {
   h = await startEnterprise('ent_rbac');

@@ -7,12 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from '../src/app.module.js';
 import { appOptions } from '../src/app.options.js';
 import type { EnterpriseEnv } from '../src/config/enterprise.env.js';
+import { type Json, type Reply, request } from './http-client.js';
 
-export interface Reply<T = Record<string, any>> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
+export { type Json, type Reply, request };
 
 export interface Harness {
   issuer: TestTokenIssuer;
@@ -20,22 +17,8 @@ export interface Harness {
   env: EnvSource;
   /** Signs a token for a user id (the token's `sub`). */
   token(userId: string): Promise<string>;
-  call<T = Record<string, any>>(method: string, path: string, userId: string | null, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  call<T = Json>(method: string, path: string, userId: string | null, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   close(): Promise<void>;
-}
-
-export async function request<T>(baseUrl: string, method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, headers: response.headers };
 }
 
 /** The real service on real FerretDB and Redis, with its own database and key prefix. */
@@ -69,13 +52,13 @@ export const uid = (prefix = 'u') => `${prefix}_${randomUUID().slice(0, 8)}`;
 
 export const address = { line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'FR' };
 
-export async function createOrg(h: Harness, owner: string, tier = 'enterprise'): Promise<Record<string, any>> {
+export async function createOrg(h: Harness, owner: string, tier = 'enterprise'): Promise<Json> {
   const reply = await h.call('POST', '/api/v1/organizations', owner, { name: 'Org', slug: uid('org').toLowerCase().replace(/_/g, '-'), tier });
   if (reply.status !== 201) throw new Error(`organization not created: ${JSON.stringify(reply.body)}`);
   return reply.body;
 }
 
-export async function createClinic(h: Harness, owner: string, orgId: string, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+export async function createClinic(h: Harness, owner: string, orgId: string, extra: Record<string, unknown> = {}): Promise<Json> {
   const reply = await h.call('POST', `/api/v1/organizations/${orgId}/clinics`, owner, {
     name: 'Clinic',
     code: uid('C').toUpperCase().replace(/_/g, '-'),
@@ -87,7 +70,7 @@ export async function createClinic(h: Harness, owner: string, orgId: string, ext
   return reply.body;
 }
 
-export async function grant(h: Harness, owner: string, orgId: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+export async function grant(h: Harness, owner: string, orgId: string, body: Record<string, unknown>): Promise<Json> {
   const reply = await h.call('POST', `/api/v1/organizations/${orgId}/bindings`, owner, body);
   if (reply.status !== 201) throw new Error(`binding not created: ${JSON.stringify(reply.body)}`);
   return reply.body;

@@ -2,11 +2,12 @@ import { waitFor } from '@dentalos/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address, createClinic, createOrg, grant, type Harness, startEnterprise, uid } from './support.js';
+import type { Json } from './http-client.js';
 
 let h: Harness;
 let owner: string;
-let org: Record<string, any>;
-let clinic: Record<string, any>;
+let org: Json;
+let clinic: Json;
 let ids: Record<string, string>;
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter } from 'mongoose';
+import { LockRepository } from '../common/lock.repository.js';
 import { OUTBOX_FIELDS, withOutbox } from '../common/outbox.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import type { Visibility } from '../rbac/policy.js';
@@ -16,7 +17,10 @@ export interface AssignmentFilter {
 
 @Injectable()
 export class AssignmentRepository {
-  constructor(@InjectModel(ASSIGNMENT_MODEL) private readonly model: Model<AssignmentDocument>) {}
+  constructor(
+    @InjectModel(ASSIGNMENT_MODEL) private readonly model: Model<AssignmentDocument>,
+    private readonly locks: LockRepository,
+  ) {}
 
   async insert(document: Omit<AssignmentDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
     await this.model.create({ ...document, ...outboxOnInsert(event) });
@@ -45,18 +49,21 @@ export class AssignmentRepository {
     set: Partial<AssignmentDocument>,
     ...events: CloudEvent[]
   ): Promise<AssignmentDocument | null> {
-    return this.model
+    return this.locks.withLock(`assignment:${assignmentId}`, () =>
+      this.model
       .findOneAndUpdate({ _id: assignmentId, orgId, version }, withOutbox<AssignmentDocument>({ $set: set, $inc: { version: 1 } }, ...events), { new: true })
       // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
       .select(OUTBOX_FIELDS)
       .lean<AssignmentDocument>()
-      .exec();
+      .exec(),
+    );
   }
 
   /** Mirrors demotions decided on the provider schedule (the source of truth for "primary"). */
   async demote(orgId: string, assignmentIds: string[]): Promise<void> {
-    if (assignmentIds.length === 0) return;
-    await this.model.updateMany({ orgId, _id: { $in: assignmentIds } }, { $set: { primary: false }, $inc: { version: 1 } }).exec();
+    for (const id of assignmentIds) {
+      await this.locks.withLock(`assignment:${id}`, () => this.model.updateOne({ orgId, _id: id }, { $set: { primary: false }, $inc: { version: 1 } }).exec());
+    }
   }
 
   async hasActive(orgId: string, providerId: string): Promise<boolean> {

@@ -21,6 +21,8 @@ import { ClinicCodeTakenError, ClinicNotFoundError, InvalidScheduleError } from 
 import type { ClinicDto, CreateClinicDto, ListClinicsQuery, UpdateClinicDto } from './dto/clinic.dto.js';
 import type { ClosureDto, OpeningHoursDto } from './dto/clinic-parts.dto.js';
 
+const MAX_UNCONDITIONAL_ATTEMPTS = 5;
+
 function checkCalendar(openingHours: OpeningHoursDto[] = [], closures: ClosureDto[] = []): void {
   openingHours.forEach((hours, index) => {
     if (hours.closes <= hours.opens) throw new InvalidScheduleError(`openingHours[${index}].closes`, 'closes must be later than opens');
@@ -96,47 +98,63 @@ export class ClinicsService {
   }
 
   async get(caller: TenantCaller, clinicId: string): Promise<ClinicDto> {
-    const [org, clinic] = await Promise.all([this.org(caller.org._id), this.clinics.findById(caller.org._id, clinicId)]);
+    // The guard already holds the organization head (with its settings): one read for the clinic.
+    const clinic = await this.clinics.findByIdCached(caller.org._id, clinicId);
     if (!clinic) throw new ClinicNotFoundError(clinicId);
-    return clinicView(clinic, org.settings);
+    return clinicView(clinic, caller.org.settings ?? {});
   }
 
+  /**
+   * With If-Match a concurrent change is a 412. Without it the caller asked for "last write
+   * wins": the change is re-applied on the fresh document a few times before giving up.
+   */
   async update(caller: TenantCaller, clinicId: string, dto: UpdateClinicDto, ifMatch: number | undefined): Promise<ClinicDto> {
     const orgId = caller.org._id;
-    const clinic = await this.clinics.findById(orgId, clinicId);
-    if (!clinic) throw new ClinicNotFoundError(clinicId);
-    assertFresh(ifMatch, clinic.version);
-    checkCalendar(dto.openingHours ?? clinic.openingHours, dto.closures ?? clinic.closures);
     if (dto.providerRoles) await this.roles.assertRolesExist(orgId, dto.providerRoles);
-    const { status, ...fields } = dto;
-    const set: Partial<ClinicDocument> = { ...fields };
-    if (dto.providerRoles) set.providerRoles = [...new Set(dto.providerRoles)];
-    if (dto.settings) set.settings = { ...dto.settings };
-    const transition = status && status !== clinic.status && clinic.status !== 'archived' ? status : undefined;
-    if (transition) set.status = transition;
-    return this.write(caller, clinic, set, transition === 'active' ? 'take' : transition === 'inactive' ? 'give' : 'none', 'clinic.update');
+    for (let attempt = 0; attempt < (ifMatch === undefined ? MAX_UNCONDITIONAL_ATTEMPTS : 1); attempt++) {
+      const clinic = await this.clinics.findById(orgId, clinicId);
+      if (!clinic) throw new ClinicNotFoundError(clinicId);
+      assertFresh(ifMatch, clinic.version);
+      checkCalendar(dto.openingHours ?? clinic.openingHours, dto.closures ?? clinic.closures);
+      const { status, ...fields } = dto;
+      const set: Partial<ClinicDocument> = { ...fields };
+      if (dto.providerRoles) set.providerRoles = [...new Set(dto.providerRoles)];
+      if (dto.settings) set.settings = { ...dto.settings };
+      const transition = status && status !== clinic.status && clinic.status !== 'archived' ? status : undefined;
+      if (transition) set.status = transition;
+      const written = await this.write(caller, clinic, set, transition === 'active' ? 'take' : transition === 'inactive' ? 'give' : 'none', 'clinic.update');
+      if (written) return written;
+    }
+    throw new PreconditionFailedError();
   }
 
   async archive(caller: TenantCaller, clinicId: string, ifMatch: number | undefined): Promise<ClinicDto> {
     const clinic = await this.clinics.findById(caller.org._id, clinicId);
     if (!clinic) throw new ClinicNotFoundError(clinicId);
     assertFresh(ifMatch, clinic.version);
-    return this.write(caller, clinic, { status: 'archived' }, clinic.status === 'active' ? 'give' : 'none', 'clinic.archive');
+    const written = await this.write(caller, clinic, { status: 'archived' }, clinic.status === 'active' ? 'give' : 'none', 'clinic.archive');
+    if (!written) throw new PreconditionFailedError();
+    return written;
   }
 
-  /** Conditional write of a clinic; a status change moves the plan slot around it. */
-  private async write(caller: TenantCaller, clinic: ClinicDocument, set: Partial<ClinicDocument>, slot: 'take' | 'give' | 'none', action: string): Promise<ClinicDto> {
+  /** Conditional write of a clinic; a status change moves the plan slot around it. Null: lost a race. */
+  private async write(
+    caller: TenantCaller,
+    clinic: ClinicDocument,
+    set: Partial<ClinicDocument>,
+    slot: 'take' | 'give' | 'none',
+    action: string,
+  ): Promise<ClinicDto | null> {
     const orgId = caller.org._id;
     if (slot === 'take') await this.reserveClinicSlot(orgId);
     const updated = await this.clinics.updateIfVersion(orgId, clinic._id, clinic.version, set);
     if (!updated) {
       if (slot === 'take') await this.organizations.releaseClinicSlot(orgId);
-      throw new PreconditionFailedError();
+      return null;
     }
     if (slot === 'give') await this.organizations.releaseClinicSlot(orgId);
     await this.audit.record(caller, orgId, action, { type: 'clinic', id: clinic._id }, clinic, updated);
-    const org = await this.org(orgId);
-    return clinicView(updated, org.settings);
+    return clinicView(updated, caller.org.settings ?? {});
   }
 
   /** One retry covers a tier change between reading the organization and reserving. */

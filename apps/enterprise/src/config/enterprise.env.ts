@@ -32,4 +32,13 @@ export class EnterpriseEnv extends DataEnv {
   @Min(14)
   @Max(3_660)
   SCHEDULE_HORIZON_DAYS = 800;
+
+  /**
+   * Lifetime of cached organization heads and clinics in Redis (0 disables the cache). Writers
+   * refresh entries on every change; the TTL only bounds staleness after a Redis partition.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  READ_CACHE_TTL_MS = 5_000;
 }

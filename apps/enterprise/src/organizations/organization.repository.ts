@@ -3,23 +3,49 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import { OUTBOX_FIELDS } from '../common/outbox.js';
+import { LockRepository } from '../common/lock.repository.js';
+import { ReadCache } from '../common/read-cache.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import { ORGANIZATION_MODEL, type OrganizationDocument } from './organization.schema.js';
 import { PLANS, type Tier } from './plans.js';
 
-/** The fields every authorization needs; read on every tenant request, so kept small. */
-export type OrganizationHead = Pick<OrganizationDocument, '_id' | 'status' | 'policyVersion'>;
+/** The fields every tenant request needs (authorization, inherited settings); kept small and cached. */
+export type OrganizationHead = Pick<OrganizationDocument, '_id' | 'status' | 'policyVersion' | 'version' | 'settings'>;
+
+const HEAD_FIELDS = { status: 1, policyVersion: 1, version: 1, settings: 1 };
+
+/** Both counters only grow, so their sum orders every state of the head. */
+const stampOf = (org: Pick<OrganizationDocument, 'version' | 'policyVersion'>) => org.version + org.policyVersion;
 
 @Injectable()
 export class OrganizationRepository {
-  constructor(@InjectModel(ORGANIZATION_MODEL) private readonly model: Model<OrganizationDocument>) {}
+  constructor(
+    @InjectModel(ORGANIZATION_MODEL) private readonly model: Model<OrganizationDocument>,
+    private readonly cache: ReadCache,
+    private readonly locks: LockRepository,
+  ) {}
+
+  /** Every change of an organization document is serialized: counters and versions are read-modify-write. */
+  private locked<T>(orgId: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.withLock(`org:${orgId}`, work);
+  }
 
   async insert(document: Omit<OrganizationDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
     await this.model.create({ ...document, ...outboxOnInsert(event) });
   }
 
   async head(orgId: string): Promise<OrganizationHead | null> {
-    return this.model.findById(orgId, { status: 1, policyVersion: 1 }).lean<OrganizationHead>().exec();
+    const cached = await this.cache.get<OrganizationHead>(`org:${orgId}`);
+    if (cached) return cached;
+    const head = await this.model.findById(orgId, HEAD_FIELDS).lean<OrganizationHead>().exec();
+    if (head) await this.cache.put(`org:${orgId}`, stampOf(head), head);
+    return head;
+  }
+
+  private async refreshHead(org: OrganizationDocument | null): Promise<void> {
+    if (!org) return;
+    const { _id, status, policyVersion, version, settings } = org;
+    await this.cache.put(`org:${_id}`, stampOf(org), { _id, status, policyVersion, version, settings });
   }
 
   async findById(orgId: string): Promise<OrganizationDocument | null> {
@@ -42,14 +68,16 @@ export class OrganizationRepository {
     extraFilter: QueryFilter<OrganizationDocument> = {},
   ): Promise<OrganizationDocument | null> {
     const update: UpdateQuery<OrganizationDocument> = { $set: set, $inc: { version: 1 } };
-    return (
+    const updated = await this.locked(orgId, () =>
       this.model
         .findOneAndUpdate({ _id: orgId, version, ...extraFilter }, update, { new: true })
         // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
         .select(OUTBOX_FIELDS)
         .lean<OrganizationDocument>()
-        .exec()
+        .exec(),
     );
+    await this.refreshHead(updated);
+    return updated;
   }
 
   /**
@@ -58,40 +86,49 @@ export class OrganizationRepository {
    * the plan has.
    */
   async reserveClinicSlot(orgId: string, tier: Tier): Promise<boolean> {
-    const result = await this.model
+    const result = await this.locked(orgId, () =>
+      this.model
       .updateOne(
         { _id: orgId, status: 'active', tier, 'usage.activeClinics': { $lt: PLANS[tier].maxActiveClinics } },
         { $inc: { 'usage.activeClinics': 1 } },
       )
-      .exec();
+      .exec(),
+    );
     return result.modifiedCount === 1;
   }
 
   async releaseClinicSlot(orgId: string): Promise<void> {
-    await this.model.updateOne({ _id: orgId, 'usage.activeClinics': { $gt: 0 } }, { $inc: { 'usage.activeClinics': -1 } }).exec();
+    await this.locked(orgId, () => this.model.updateOne({ _id: orgId, 'usage.activeClinics': { $gt: 0 } }, { $inc: { 'usage.activeClinics': -1 } }).exec());
   }
 
   /** Same idea for providers: the first active assignment of a provider takes a slot. */
   async reserveProviderSlot(orgId: string, tier: Tier, providerId: string): Promise<'reserved' | 'held' | 'full'> {
-    const result = await this.model
+    const result = await this.locked(orgId, () =>
+      this.model
       .updateOne(
         { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
         { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
       )
-      .exec();
+      .exec(),
+    );
     if (result.modifiedCount === 1) return 'reserved';
     const holds = await this.model.exists({ _id: orgId, activeProviderIds: providerId }).exec();
     return holds ? 'held' : 'full';
   }
 
   async releaseProviderSlot(orgId: string, providerId: string): Promise<void> {
-    await this.model
-      .updateOne({ _id: orgId, activeProviderIds: providerId }, { $pull: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': -1 } })
-      .exec();
+    await this.locked(orgId, () =>
+      this.model
+        .updateOne({ _id: orgId, activeProviderIds: providerId }, { $pull: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': -1 } })
+        .exec(),
+    );
   }
 
   async bumpPolicyVersion(orgId: string): Promise<void> {
-    await this.model.updateOne({ _id: orgId }, { $inc: { policyVersion: 1 } }).exec();
+    const org = await this.locked(orgId, () =>
+      this.model.findOneAndUpdate({ _id: orgId }, { $inc: { policyVersion: 1 } }, { new: true }).select(OUTBOX_FIELDS).lean<OrganizationDocument>().exec(),
+    );
+    await this.refreshHead(org);
   }
 
   async deleteById(orgId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter } from 'mongoose';
+import { LockRepository } from '../common/lock.repository.js';
 import { OUTBOX_FIELDS, withOutbox } from '../common/outbox.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import { ROLE_BINDING_MODEL, type RoleBindingDocument } from './role-binding.schema.js';
@@ -19,7 +20,10 @@ export function activeKey(binding: Pick<RoleBindingDocument, 'orgId' | 'userId' 
 
 @Injectable()
 export class RoleBindingRepository {
-  constructor(@InjectModel(ROLE_BINDING_MODEL) private readonly model: Model<RoleBindingDocument>) {}
+  constructor(
+    @InjectModel(ROLE_BINDING_MODEL) private readonly model: Model<RoleBindingDocument>,
+    private readonly locks: LockRepository,
+  ) {}
 
   async insert(document: Omit<RoleBindingDocument, 'createdAt' | 'updatedAt' | 'activeKey'>, event: CloudEvent): Promise<RoleBindingDocument> {
     const created = await this.model.create({ ...document, activeKey: activeKey(document), ...outboxOnInsert(event) });
@@ -52,7 +56,8 @@ export class RoleBindingRepository {
 
   /** Revoking keeps the binding (history) and frees its active key in the same write. */
   async revoke(orgId: string, bindingId: string, revokedBy: string, event: CloudEvent): Promise<RoleBindingDocument | null> {
-    return this.model
+    return this.locks.withLock(`binding:${bindingId}`, () =>
+      this.model
       .findOneAndUpdate(
         { _id: bindingId, orgId, status: 'active' },
         withOutbox<RoleBindingDocument>({ $set: { status: 'revoked', revokedAt: new Date(), revokedBy }, $unset: { activeKey: '' } }, event),
@@ -61,7 +66,8 @@ export class RoleBindingRepository {
       // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
       .select(OUTBOX_FIELDS)
       .lean<RoleBindingDocument>()
-      .exec();
+      .exec(),
+    );
   }
 
   async deleteForOrg(orgId: string): Promise<void> {

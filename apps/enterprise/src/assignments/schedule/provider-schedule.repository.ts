@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { LockRepository } from '../../common/lock.repository.js';
 import { PROVIDER_SCHEDULE_MODEL, type ProviderScheduleDocument } from './provider-schedule.schema.js';
 import type { ScheduleEntry } from './schedule-overlap.js';
 
 @Injectable()
 export class ProviderScheduleRepository {
-  constructor(@InjectModel(PROVIDER_SCHEDULE_MODEL) private readonly model: Model<ProviderScheduleDocument>) {}
+  constructor(
+    @InjectModel(PROVIDER_SCHEDULE_MODEL) private readonly model: Model<ProviderScheduleDocument>,
+    private readonly locks: LockRepository,
+  ) {}
 
   /** The provider's schedule; a provider without one has an empty schedule at version 0. */
   async read(orgId: string, providerId: string): Promise<ProviderScheduleDocument> {
@@ -28,9 +32,12 @@ export class ProviderScheduleRepository {
         throw error;
       }
     }
-    const result = await this.model
-      .updateOne({ _id: schedule._id, version: schedule.version }, { $set: { entries }, $inc: { version: 1 } })
-      .exec();
-    return result.modifiedCount === 1;
+    // Compare and set under the schedule's lock: a plain conditional update is not atomic on FerretDB.
+    return this.locks.withLock(`schedule:${schedule._id}`, async () => {
+      const current = await this.model.findById(schedule._id, { version: 1 }).lean<{ version: number }>().exec();
+      if (current?.version !== schedule.version) return false;
+      await this.model.updateOne({ _id: schedule._id }, { $set: { entries, version: schedule.version + 1 } }).exec();
+      return true;
+    });
   }
 }
