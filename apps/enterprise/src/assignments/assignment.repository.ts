@@ -51,11 +51,11 @@ export class AssignmentRepository {
   ): Promise<AssignmentDocument | null> {
     return this.locks.withLock(`assignment:${assignmentId}`, () =>
       this.model
-      .findOneAndUpdate({ _id: assignmentId, orgId, version }, withOutbox<AssignmentDocument>({ $set: set, $inc: { version: 1 } }, ...events), { new: true })
-      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
-      .select(OUTBOX_FIELDS)
-      .lean<AssignmentDocument>()
-      .exec(),
+        .findOneAndUpdate({ _id: assignmentId, orgId, version }, withOutbox<AssignmentDocument>({ $set: set, $inc: { version: 1 } }, ...events), { new: true })
+        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+        .select(OUTBOX_FIELDS)
+        .lean<AssignmentDocument>()
+        .exec(),
     );
   }
 

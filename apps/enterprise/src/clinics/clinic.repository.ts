@@ -64,11 +64,11 @@ export class ClinicRepository {
     // Under the clinic's lock the version filter is a real compare-and-set, on FerretDB too.
     const updated = await this.locks.withLock(`clinic:${clinicId}`, () =>
       this.model
-      .findOneAndUpdate({ _id: clinicId, orgId, version }, { $set: set, $inc: { version: 1 } }, { new: true })
-      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
-      .select(OUTBOX_FIELDS)
-      .lean<ClinicDocument>()
-      .exec(),
+        .findOneAndUpdate({ _id: clinicId, orgId, version }, { $set: set, $inc: { version: 1 } }, { new: true })
+        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+        .select(OUTBOX_FIELDS)
+        .lean<ClinicDocument>()
+        .exec(),
     );
     if (updated) await this.cache.put(`clinic:${orgId}:${clinicId}`, updated.version, this.cacheable(updated));
     return updated;

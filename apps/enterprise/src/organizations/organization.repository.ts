@@ -82,17 +82,17 @@ export class OrganizationRepository {
 
   /**
    * Takes one active-clinic slot if the tier still allows it. Limit and counter are checked and
-   * changed by one single-document update, so parallel creations can never take more slots than
-   * the plan has.
+   * changed by one conditional update under the organization's lock, so parallel creations on
+   * any number of replicas can never take more slots than the plan has.
    */
   async reserveClinicSlot(orgId: string, tier: Tier): Promise<boolean> {
     const result = await this.locked(orgId, () =>
       this.model
-      .updateOne(
-        { _id: orgId, status: 'active', tier, 'usage.activeClinics': { $lt: PLANS[tier].maxActiveClinics } },
-        { $inc: { 'usage.activeClinics': 1 } },
-      )
-      .exec(),
+        .updateOne(
+          { _id: orgId, status: 'active', tier, 'usage.activeClinics': { $lt: PLANS[tier].maxActiveClinics } },
+          { $inc: { 'usage.activeClinics': 1 } },
+        )
+        .exec(),
     );
     return result.modifiedCount === 1;
   }
@@ -105,11 +105,11 @@ export class OrganizationRepository {
   async reserveProviderSlot(orgId: string, tier: Tier, providerId: string): Promise<'reserved' | 'held' | 'full'> {
     const result = await this.locked(orgId, () =>
       this.model
-      .updateOne(
-        { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
-        { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
-      )
-      .exec(),
+        .updateOne(
+          { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
+          { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
+        )
+        .exec(),
     );
     if (result.modifiedCount === 1) return 'reserved';
     const holds = await this.model.exists({ _id: orgId, activeProviderIds: providerId }).exec();

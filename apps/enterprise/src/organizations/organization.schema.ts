@@ -31,8 +31,9 @@ export interface OrganizationDocument extends OutboxFields {
   tier: Tier;
   settings: Partial<OrganizationSettings>;
   /**
-   * Counters that enforce plan limits: a clinic or provider slot is reserved here with a single
-   * conditional update (`activeClinics < limit`) before the clinic or assignment is written.
+   * Counters that enforce plan limits: a clinic or provider slot is reserved here with one
+   * conditional update (`activeClinics < limit`, under the organization's lease) before the clinic
+   * or assignment is written, and given back if that write fails.
    */
   usage: { activeClinics: number; activeProviders: number };
   /** Providers holding a slot, so a second assignment of the same provider takes none. */

@@ -58,15 +58,15 @@ export class RoleBindingRepository {
   async revoke(orgId: string, bindingId: string, revokedBy: string, event: CloudEvent): Promise<RoleBindingDocument | null> {
     return this.locks.withLock(`binding:${bindingId}`, () =>
       this.model
-      .findOneAndUpdate(
-        { _id: bindingId, orgId, status: 'active' },
-        withOutbox<RoleBindingDocument>({ $set: { status: 'revoked', revokedAt: new Date(), revokedBy }, $unset: { activeKey: '' } }, event),
-        { new: true },
-      )
-      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
-      .select(OUTBOX_FIELDS)
-      .lean<RoleBindingDocument>()
-      .exec(),
+        .findOneAndUpdate(
+          { _id: bindingId, orgId, status: 'active' },
+          withOutbox<RoleBindingDocument>({ $set: { status: 'revoked', revokedAt: new Date(), revokedBy }, $unset: { activeKey: '' } }, event),
+          { new: true },
+        )
+        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+        .select(OUTBOX_FIELDS)
+        .lean<RoleBindingDocument>()
+        .exec(),
     );
   }
 

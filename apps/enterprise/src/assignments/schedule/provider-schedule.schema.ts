@@ -5,9 +5,10 @@ export const PROVIDER_SCHEDULE_MODEL = 'ProviderSchedule';
 
 /**
  * One document per provider and organization holding every active assignment's schedule. All
- * overlap checks read it and every change writes it back with `version` in the filter, so two
- * concurrent conflicting assignments cannot both pass: the second write finds a newer version,
- * re-reads and sees the first. This replaces a multi-document transaction.
+ * overlap checks read it and every change writes it back only if `version` is still the one read
+ * (compare-and-set under the schedule's lease), so two concurrent conflicting assignments cannot
+ * both pass: the second write finds a newer version, re-reads and sees the first. This replaces
+ * a multi-document transaction.
  */
 export interface ProviderScheduleDocument {
   /** `<orgId>:<providerId>` */
