@@ -4,7 +4,13 @@ import { ArrayMinSize, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLengt
 import { DataEnv, toList } from '@dentalos/core';
 
 const toNumberList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((item) => Number(item.trim())) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map(Number)
+    : value;
 
 /** Every variable the notification service reads; defaults are the local stack's. */
 export class NotificationEnv extends DataEnv {
@@ -61,6 +67,18 @@ export class NotificationEnv extends DataEnv {
   @IsInt()
   @Min(100)
   PROVIDER_TIMEOUT_MS = 10_000;
+
+  /** Per-provider circuit breaker: judged over at least this many recent calls (50 % transient failures opens it). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PROVIDER_BREAKER_MIN_CALLS = 10;
+
+  /** How long an open breaker rejects calls before letting a probe through. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  PROVIDER_BREAKER_OPEN_MS = 30_000;
 
   /** Twilio's hard limit for one message body. */
   @Type(() => Number)
