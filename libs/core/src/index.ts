@@ -14,7 +14,15 @@ export {
   UnauthorizedError,
   ValidationFailedError,
 } from './errors/app-error.js';
-export { PROBLEM_CONTENT_TYPE, type Problem, codeForStatus, problemTypeFor, toProblem } from './errors/problem.js';
+export {
+  type ErrorTranslator,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  codeForStatus,
+  problemTypeFor,
+  registerErrorTranslator,
+  toProblem,
+} from './errors/problem.js';
 export { ProblemFilter, sendProblem } from './errors/problem.filter.js';
 export { API_PREFIX, ApiController } from './http/api-controller.decorator.js';
 export { ApiProblemResponses, FieldErrorDto, ProblemDto } from './http/problem.dto.js';

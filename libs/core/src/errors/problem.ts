@@ -69,6 +69,27 @@ const DATABASE_UNAVAILABLE = new Set([
   'MongoTopologyClosedError',
 ]);
 
+/** Turns a library's own error into the error callers should see, or returns it unchanged. */
+export type ErrorTranslator = (error: unknown) => unknown;
+
+const translators: ErrorTranslator[] = [];
+
+/**
+ * Lets libraries that core cannot depend on (resilience, for one) map their errors to problems,
+ * e.g. an open circuit to 503 with Retry-After instead of an unknown 500.
+ */
+export function registerErrorTranslator(translator: ErrorTranslator): void {
+  if (!translators.includes(translator)) translators.push(translator);
+}
+
+function translate(error: unknown): unknown {
+  for (const translator of translators) {
+    const translated = translator(error);
+    if (translated !== error) return translated;
+  }
+  return error;
+}
+
 export function problemTypeFor(code: string): string {
   return `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
 }
@@ -121,7 +142,8 @@ function isMongooseDisconnected(error: StatusCarrier): boolean {
  * Turns anything thrown into a problem document. Unknown errors become a 500 that carries only
  * the request id: internals stay in the logs.
  */
-export function toProblem(error: unknown, context: ProblemContext): RenderedProblem {
+export function toProblem(thrown: unknown, context: ProblemContext): RenderedProblem {
+  const error = translate(thrown);
   if (error instanceof AppError) {
     const rendered = problem(error.status, error.code, error.message, context);
     if (error.errors) rendered.errors = error.errors;

@@ -1,3 +1,5 @@
+import { registerErrorTranslator } from '@dentalos/core';
+import { upstreamProblem } from '../http/upstream-problem.js';
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { MetricsRegistry } from '@dentalos/metrics';
 import { ResiliencePolicies, type ResilienceModuleOptions } from './resilience-policies.js';
@@ -29,6 +31,11 @@ class ResilienceLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class ResilienceModule {
+  constructor() {
+    // Refusals and timeouts of outbound calls answer 503/504 problems instead of unknown 500s.
+    registerErrorTranslator(upstreamProblem);
+  }
+
   static forRoot(options: ResilienceModuleOptions): DynamicModule {
     return ResilienceModule.forRootAsync({ useFactory: () => options });
   }
