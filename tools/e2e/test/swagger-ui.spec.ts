@@ -8,6 +8,8 @@ import { type Person, signUp } from '../src/people.js';
 import { type Stack, startStack, UPSTREAMS } from '../src/stack.js';
 
 const RESULTS = join(import.meta.dirname, '../test-results');
+/** The live response body Swagger UI prints (highlighted JSON), without the Download button. */
+const RESPONSE_BODY = '.live-responses-table .response-col_description pre.microlight';
 
 function operation(page: Page, method: string, path: string): Locator {
   return page.locator(`.opblock.opblock-${method}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
@@ -21,7 +23,7 @@ async function tryItOut(block: Locator): Promise<{ status: string; body: string 
   const live = block.locator('.live-responses-table .response');
   await live.first().waitFor({ timeout: 20_000 });
   const status = (await live.locator('.response-col_status').first().innerText()).trim();
-  const body = await block.locator('.live-responses-table .response-col_description pre, .live-responses-table .highlight-code').first().innerText();
+  const body = await block.locator(RESPONSE_BODY).first().innerText();
   return { status, body };
 }
 
@@ -40,6 +42,8 @@ describe('Swagger UI in a real browser', () => {
   });
 
   afterAll(async () => {
+    // The last page state, whatever happened, for whoever reads a failed run.
+    await page?.screenshot({ path: join(RESULTS, 'swagger-ui-last.png'), fullPage: true }).catch(() => undefined);
     await browser?.close();
     await stack?.close();
   });
@@ -79,12 +83,13 @@ describe('Swagger UI in a real browser', () => {
     await page.locator('.auth-wrapper .authorize').click();
     const dialog = page.locator('.modal-ux');
     await dialog.locator('input').first().fill(person.accessToken);
-    await dialog.getByRole('button', { name: 'Authorize', exact: true }).click();
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    // Swagger UI labels these for screen readers ("Apply credentials"), so match by class.
+    await dialog.locator('button.authorize').click();
+    await dialog.locator('button.btn-done').click();
 
     await me.getByRole('button', { name: 'Execute' }).click();
-    await expect.poll(async () => (await me.locator('.live-responses-table .response-col_status').first().innerText()).trim(), { timeout: 20_000 }).toBe('200');
-    const body = await me.locator('.live-responses-table .response-col_description pre, .live-responses-table .highlight-code').first().innerText();
+    await expect.poll(async () => (await me.locator('.live-responses-table .response .response-col_status').first().innerText()).trim(), { timeout: 20_000 }).toBe('200');
+    const body = await me.locator(RESPONSE_BODY).first().innerText();
     expect(JSON.parse(body)).toMatchObject({ id: person.id, email: person.email });
     await page.screenshot({ path: join(RESULTS, 'swagger-ui-authorized.png'), fullPage: true });
   });
