@@ -99,7 +99,7 @@ export class ClinicsService {
 
   async get(caller: TenantCaller, clinicId: string): Promise<ClinicDto> {
     // The guard already holds the organization head (with its settings): one read for the clinic.
-    const clinic = await this.clinics.findByIdCached(caller.org._id, clinicId);
+    const clinic = caller.clinic !== undefined ? caller.clinic : await this.clinics.findByIdCached(caller.org._id, clinicId);
     if (!clinic) throw new ClinicNotFoundError(clinicId);
     return clinicView(clinic, caller.org.settings ?? {});
   }

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedRequest } from '@dentalos/auth';
+import type { ClinicDocument } from '../clinics/clinic.schema.js';
 import type { OrganizationHead } from '../organizations/organization.repository.js';
 import type { CompiledPolicy } from '../rbac/policy.js';
 
@@ -10,6 +11,11 @@ export interface Caller {
   /** Present on organization-scoped routes (set by the permission guard). */
   org?: OrganizationHead;
   policy?: CompiledPolicy;
+  /**
+   * The clinic of a clinic-scoped read, fetched by the guard together with the organization head
+   * (one cache round trip); null when it does not exist in this organization.
+   */
+  clinic?: ClinicDocument | null;
 }
 
 export interface TenantCaller extends Caller {

@@ -1,13 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ValidationFailedError } from '@dentalos/core';
+import { NotFoundError, ValidationFailedError } from '@dentalos/core';
 import { isUUID } from 'class-validator';
 import type { GuardedRequest } from '../common/caller.js';
 import { ClinicRepository } from '../clinics/clinic.repository.js';
 import { OrganizationRepository } from '../organizations/organization.repository.js';
 import { AuthorizationService } from './authorization.service.js';
 import { OrganizationNotFoundError, PermissionDeniedError } from './rbac.errors.js';
-import { NotFoundError } from '@dentalos/core';
 import { REQUIRED_PERMISSION, type PermissionRequirement } from './require-permission.decorator.js';
 
 function pathId(request: GuardedRequest, name: string): string {
@@ -43,17 +42,22 @@ export class PermissionGuard implements CanActivate {
       return true;
     }
     const orgId = pathId(request, 'orgId');
-    const org = await this.organizations.head(orgId);
+    const clinicId = requirement.scope === 'clinic' ? pathId(request, 'clinicId') : undefined;
+    // A clinic read fetches the clinic alongside the head; it is only used once access is granted.
+    const prefetch = clinicId !== undefined && request.method === 'GET';
+    const [org, clinic] = await Promise.all([
+      this.organizations.head(orgId),
+      prefetch ? this.clinics.findByIdCached(orgId, clinicId) : Promise.resolve(undefined),
+    ]);
     if (!org) throw new OrganizationNotFoundError(orgId);
     const policy = await this.authorization.policyFor(orgId, userId, org.policyVersion);
     if (!policy.isMember) throw new OrganizationNotFoundError(orgId);
-    request.caller = { ...caller, org, policy };
+    request.caller = { ...caller, org, policy, ...(prefetch ? { clinic } : {}) };
     const permission = requirement.permission;
     if (requirement.scope === 'anywhere') {
       if (!policy.allowsAnywhere(permission)) throw new PermissionDeniedError(permission);
       return true;
     }
-    const clinicId = requirement.scope === 'clinic' ? pathId(request, 'clinicId') : undefined;
     if (policy.check(permission, clinicId).allowed) return true;
     if (clinicId && !(await this.clinics.exists(orgId, clinicId))) throw new NotFoundError('Clinic', clinicId);
     throw new PermissionDeniedError(permission, clinicId);
