@@ -1,3 +1,4 @@
+/* global module */
 // Used only by `pnpm deploy` (tools/ops/docker/deploy-app.sh). Some published packages (e.g.
 // @nestjs/terminus 12.1) ship `catalog:` specs in their devDependencies, which pnpm 9's deploy
 // tries to resolve and fails on; a production deploy never installs a dependency's

@@ -1,3 +1,4 @@
+/* global process, fetch, AbortSignal */
 // Container HEALTHCHECK: the readiness probe over loopback. The image has no curl; node is there.
 const DEFAULT_PORTS = { gateway: 3000, user: 3002, notification: 3003, enterprise: 3017 };
 const port = process.env.PORT ?? DEFAULT_PORTS[process.env.APP ?? ''];

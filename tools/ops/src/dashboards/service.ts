@@ -189,7 +189,13 @@ export function serviceDashboard() {
         title: 'Retries',
         description: 'Retries per second by policy; the retry budget caps them at a share of calls.',
         unit: 'reqps',
-        queries: [{ expr: `sum by (policy) (rate(resilience_retries_total{${SEL}}[$__rate_interval]))`, legend: '{{policy}}' }],
+        queries: [
+          {
+            // Counters appear on the first retry; `or ... * 0` shows 0 for policies that never retried.
+            expr: `sum by (policy) (rate(resilience_retries_total{${SEL}}[$__rate_interval])) or sum by (policy) (rate(resilience_calls_total{${SEL}}[$__rate_interval])) * 0`,
+            legend: '{{policy}}',
+          },
+        ],
         width: 8,
       }),
     )
