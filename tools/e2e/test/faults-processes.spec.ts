@@ -9,10 +9,13 @@ import { SERVICES, type Stack, startStack } from '../src/stack.js';
 /** Rolling restarts per service; the issue asks for 10, CI time allows fewer by default. */
 const RESTARTS = Number(process.env.E2E_RESTARTS ?? 2);
 
-async function breakerState(stack: Stack, upstream: string): Promise<number | undefined> {
+/** The gateway's breaker state for an upstream, as its metrics export it (`resilience_circuit_state`). */
+async function breakerState(stack: Stack, upstream: string): Promise<string | undefined> {
   const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
-  const line = text.split('\n').find((entry) => entry.startsWith('gateway_upstream_breaker_state{') && entry.includes(`upstream="${upstream}"`));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
+  const line = text
+    .split('\n')
+    .find((entry) => entry.startsWith('resilience_circuit_state{') && new RegExp(`policy="[^"]*${upstream}[^"]*"`).test(entry) && entry.endsWith(' 1'));
+  return line ? /state="([^"]+)"/.exec(line)?.[1] : undefined;
 }
 
 describe('process faults on the running stack', () => {
@@ -64,10 +67,10 @@ describe('process faults on the running stack', () => {
   it('opens the breaker of a killed upstream, keeps the others serving, closes it after recovery', async () => {
     await stack.stopService('enterprise', 'SIGKILL');
     const load = startLoad(stack.gatewayUrl, steps, { workers: 4, pauseMs: 20 });
-    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 2, { what: 'the enterprise breaker to open', timeoutMs: 20_000 });
+    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 'open', { what: 'the enterprise breaker to open', timeoutMs: 20_000 });
     const during = [...load.outcomes];
     await stack.startService('enterprise');
-    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 0, { what: 'the enterprise breaker to close', timeoutMs: 30_000 });
+    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 'closed', { what: 'the enterprise breaker to close', timeoutMs: 30_000 });
     const settled = load.outcomes.length;
     await sleep(2_000);
     const summary = await load.stop();
