@@ -76,6 +76,7 @@ console.log(`ratio                         ${((serviceRps / bareRps) * 100).toFi
 /** Open loop: requests leave on schedule whatever the latency, so queueing shows in the figures. */
 async function openLoop(): Promise<void> {
   const latencies: number[] = [];
+  const byKind: Record<'read' | 'write', number[]> = { read: [], write: [] };
   const statuses = new Map<number, number>();
   const total = rate * seconds;
   const started = performance.now();
@@ -94,6 +95,7 @@ async function openLoop(): Promise<void> {
       call.then(
         (reply) => {
           latencies.push(performance.now() - t);
+          byKind[write ? 'write' : 'read'].push(performance.now() - t);
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
         },
         () => statuses.set(0, (statuses.get(0) ?? 0) + 1),
@@ -101,11 +103,16 @@ async function openLoop(): Promise<void> {
     );
   }
   await Promise.all(inflight);
-  const sorted = latencies.sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2);
+  const pctOf = (samples: number[], p: number) => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN).toFixed(2);
+  };
+  const pct = (p: number) => pctOf(latencies, p);
   const elapsed = (performance.now() - started) / 1000;
   console.log(`open loop ${rate} req/s for ${seconds}s (90% GET clinic, 10% PATCH clinic): sent ${total} in ${elapsed.toFixed(1)} s`);
-  console.log(`  p50=${pct(50)} ms  p95=${pct(95)} ms  p99=${pct(99)} ms  (target p95 <= 20 ms)  statuses=${JSON.stringify(Object.fromEntries(statuses))}`);
+  console.log(`  all:    p50=${pct(50)} ms  p95=${pct(95)} ms  p99=${pct(99)} ms  (target p95 <= 20 ms)  statuses=${JSON.stringify(Object.fromEntries(statuses))}`);
+  console.log(`  reads:  p50=${pctOf(byKind.read, 50)} ms  p95=${pctOf(byKind.read, 95)} ms`);
+  console.log(`  writes: p50=${pctOf(byKind.write, 50)} ms  p95=${pctOf(byKind.write, 95)} ms`);
 }
 await openLoop();
 
