@@ -10,6 +10,7 @@ import { EdgeGuard } from './edge/edge-guard.js';
 import { ProxyService } from './proxy/proxy.service.js';
 import { UpstreamMetrics } from './proxy/upstream-metrics.js';
 import { UpstreamRegistry } from './proxy/upstream-registry.js';
+import { RateLimitRedisLifecycle, rateLimitRedisProvider } from './rate-limit/rate-limit-redis.js';
 import { RateLimiter } from './rate-limit/rate-limiter.service.js';
 import { PublicRoutes } from './routing/public-routes.js';
 import { RouteTable } from './routing/route-table.js';
@@ -29,6 +30,8 @@ import { UpstreamsService } from './upstreams/upstreams.service.js';
   providers: [
     RouteTable,
     PublicRoutes,
+    rateLimitRedisProvider,
+    RateLimitRedisLifecycle,
     RateLimiter,
     EdgeGuard,
     UpstreamMetrics,

@@ -71,13 +71,13 @@ export class GatewayEnv extends RedisEnv {
   @Type(() => Number)
   @IsInt()
   @Min(10)
-  UPSTREAM_TRY_TIMEOUT_MS = 5_000;
+  UPSTREAM_TRY_TIMEOUT_MS = 2_000;
 
   /** Deadline of the whole exchange, retries and back-off included (Envoy's route timeout). */
   @Type(() => Number)
   @IsInt()
   @Min(10)
-  UPSTREAM_ROUTE_TIMEOUT_MS = 15_000;
+  UPSTREAM_ROUTE_TIMEOUT_MS = 6_000;
 
   /** Extra attempts for idempotent methods after a connection error, timeout or 502/503/504. */
   @Type(() => Number)

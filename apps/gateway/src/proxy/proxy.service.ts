@@ -21,6 +21,9 @@ import { type Upstream } from './upstream-registry.js';
 /** Methods safe to send twice, and only when there is no body to replay. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Responses up to this size (with a Content-Length) are read whole before being sent on. */
+const SMALL_BODY_BYTES = 16_384;
+
 /** Error bodies are problem documents: small. Larger ones are cut, never buffered whole. */
 const MAX_ERROR_BODY_BYTES = 65_536;
 
@@ -64,7 +67,11 @@ export class ProxyService {
       this.metrics.duration.observe(labels, (performance.now() - started) / 1000);
     }
     this.count(upstream.name, request.method, exchange.statusCode);
-    return reply.code(exchange.statusCode).headers(downstreamResponseHeaders(exchange.headers)).send(exchange.body);
+    reply.code(exchange.statusCode).headers(downstreamResponseHeaders(exchange.headers));
+    // Small bodies of known length go out with the headers in one write; the rest is streamed.
+    const length = Number(exchange.headers['content-length']);
+    if (length <= SMALL_BODY_BYTES) return reply.send(Buffer.from(await exchange.body.arrayBuffer()));
+    return reply.send(exchange.body);
   }
 
   private count(upstream: string, method: string, status: number): void {

@@ -31,9 +31,13 @@ const isUpstreamFailure = (error: unknown): boolean => !(error instanceof Payloa
 
 /**
  * The resilience stack of one upstream, from @dentalos/resilience, outermost first:
- * route deadline (retries and back-off included) → retry (full jitter, shared budget) →
- * breaker → bulkhead → per-try deadline. Each upstream has its own instances, so one failing
- * service opens only its own breaker and fills only its own bulkhead.
+ * route deadline (retries and back-off included) → breaker → retry (full jitter, budget) →
+ * bulkhead → per-try deadline. Each upstream has its own instances, so one failing service
+ * opens only its own breaker and fills only its own bulkhead.
+ *
+ * The breaker sits outside the retries on purpose: calls it refuses never reach the retry
+ * budget, so the budget is a share of the traffic that actually reached the upstream, and
+ * retry traffic to a failing upstream stays within 1 + ratio of its first tries.
  */
 export class UpstreamPolicy {
   private readonly breaker: CircuitBreakerPolicy;
@@ -66,7 +70,7 @@ export class UpstreamPolicy {
     const route = () => new TimeoutPolicy({ name, timeoutMs: env.UPSTREAM_ROUTE_TIMEOUT_MS, strategy: 'aggressive' });
     const perTry = () => new TimeoutPolicy({ name, timeoutMs: Math.min(env.UPSTREAM_TRY_TIMEOUT_MS, env.UPSTREAM_ROUTE_TIMEOUT_MS) });
     this.pipelines = {
-      retryable: wrapNamed(name, route(), retry, this.breaker, bulkhead, perTry()),
+      retryable: wrapNamed(name, route(), this.breaker, retry, bulkhead, perTry()),
       once: wrapNamed(name, route(), this.breaker, bulkhead, perTry()),
       // An upload may rightly take longer than one try; the route deadline bounds it.
       streamed: wrapNamed(name, route(), this.breaker, bulkhead),

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MetricsRegistry } from '@dentalos/metrics';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { GatewayEnv } from '../config/gateway.env.js';
 import { parseRouteRule, ruleMatches } from '../routing/public-routes.js';
+import { RATE_LIMIT_REDIS } from './rate-limit-redis.js';
 import { SLIDING_WINDOW_SCRIPT } from './sliding-window.script.js';
 
 interface Limit {
@@ -60,7 +61,7 @@ export class RateLimiter implements OnApplicationBootstrap {
   private lastFailureLog = 0;
 
   constructor(
-    @Inject(Redis) redis: Redis,
+    @Inject(RATE_LIMIT_REDIS) redis: Redis,
     private readonly env: GatewayEnv,
     metrics: MetricsRegistry,
   ) {
