@@ -26,23 +26,29 @@ ensure_pnpm() {
   npm install -g pnpm@9 >/dev/null
 }
 
-# `go install …@v1.24.2` needs the module's version list, which the proxy may refuse; building
-# the downloaded module works the same and stamps the version FerretDB expects.
+# FerretDB is built from its Go module with one patch of ours (scripts/ferretdb-atomic-updates.patch):
+# v1 applies `update`/`findAndModify` as read, change in memory, write back, so concurrent updates of
+# one document could lose each other; the patch serializes them, giving MongoDB's single-document
+# atomicity that the services rely on. (`go install …@v1.24.2` also fails here: the proxy refuses
+# the module's version list, while downloading the version itself works.)
 ensure_ferretdb() {
-  local bin="$ROOT/.tools/bin/ferretdb"
-  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "$FERRETDB_VERSION"; then return 0; fi
+  local bin="$ROOT/.tools/bin/ferretdb" patch="$ROOT/scripts/ferretdb-atomic-updates.patch"
+  local stamp="$ROOT/.tools/bin/ferretdb.build" want
+  want="$FERRETDB_VERSION $(sha256sum "$patch" | cut -c1-16)"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   command -v go >/dev/null 2>&1 || apt_install go:golang-go
+  command -v patch >/dev/null 2>&1 || apt_install patch:patch
   mkdir -p "$ROOT/.tools/bin"
-  log "building FerretDB $FERRETDB_VERSION (SQLite backend)"
-  if GOBIN="$ROOT/.tools/bin" go install "github.com/FerretDB/FerretDB/cmd/ferretdb@$FERRETDB_VERSION" 2>/dev/null \
-    && "$bin" --version >/dev/null 2>&1; then return 0; fi
+  log "building FerretDB $FERRETDB_VERSION (SQLite backend, atomic single-document updates)"
   local work src
   work="$(mktemp -d)"
   (cd "$work" && go mod init ferretdb-build >/dev/null 2>&1)
   src="$(cd "$work" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
   cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
   echo "$FERRETDB_VERSION" > "$work/src/build/version/version.txt"
-  (cd "$work/src" && go build -tags ferretdb_no_postgresql -o "$bin" ./cmd/ferretdb)
+  (cd "$work/src" && patch -p1 --quiet <"$patch" && go build -tags ferretdb_no_postgresql -o "$bin.new" ./cmd/ferretdb)
+  mv "$bin.new" "$bin"
+  echo "$want" >"$stamp"
   rm -rf "$work"
 }
 
@@ -54,6 +60,7 @@ ensure_packages() {
 
 main() {
   local want="${1:-all}"
+  if [ "$want" = ferretdb ]; then ensure_ferretdb; return; fi
   apt_install redis-server:redis-server
   ensure_pnpm
   ensure_ferretdb
