@@ -169,3 +169,31 @@ describe('metrics', () => {
     expect(metrics).toMatch(/gateway_upstream_request_duration_seconds_count\{service="gateway",upstream="users"\} \d+/);
   });
 });
+
+describe('edge hygiene', () => {
+  it('answers CORS from the gateway config, never from the upstream, and adds security headers', async () => {
+    users.behave = (req, res) => {
+      if (!req.url!.includes('/cors')) return false;
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end('{}');
+      return true;
+    };
+    const cors = await startGateway([users, clinics], issuer, { CORS_ORIGINS: 'https://app.dentalos.example' });
+    try {
+      const preflight = await fetch(`${cors.url}/api/v1/users/cors`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.dentalos.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.dentalos.example');
+      const response = await fetch(`${cors.url}/api/v1/users/cors`, { headers: { origin: 'https://app.dentalos.example', authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://app.dentalos.example');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      const stranger = await fetch(`${cors.url}/api/v1/users/cors`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${token}` } });
+      expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      users.behave = undefined;
+      await cors.close();
+    }
+  });
+});

@@ -147,6 +147,15 @@ export class GatewayEnv extends RedisEnv {
   @Min(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /**
+   * How long a request waits for its rate-limit check before passing unchecked (fail open):
+   * a hung Redis must not add more than this to every request.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  RATE_LIMIT_REDIS_TIMEOUT_MS = 100;
+
   /** `METHOD /path=limit/windowSeconds` per client IP, stricter limits on sensitive routes. */
   @Transform(toList)
   @Matches(RATE_RULE_ENTRY, { each: true, message: 'each entry must look like "POST /api/v1/auth/login=10/60"' })

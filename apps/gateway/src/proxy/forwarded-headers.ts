@@ -72,7 +72,12 @@ export function upstreamRequestHeaders(request: FastifyRequest, trustProxy: bool
 
 const RESPONSE_DROPPED = new Set(['x-request-id']);
 
-/** Upstream response fields minus hop-by-hop ones; the request id stays the gateway's. */
+/**
+ * Upstream response fields minus hop-by-hop ones. The request id and CORS stay the gateway's:
+ * CORS is decided once at the edge from config, not by whichever service answered.
+ */
 export function downstreamResponseHeaders(headers: Headers): Record<string, string | string[]> {
-  return endToEnd(headers, RESPONSE_DROPPED);
+  const copy = endToEnd(headers, RESPONSE_DROPPED);
+  for (const name in copy) if (name.startsWith('access-control-')) delete copy[name];
+  return copy;
 }
