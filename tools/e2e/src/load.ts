@@ -4,6 +4,9 @@ export interface Outcome {
   /** HTTP status, or 0 when no response arrived (connection error or client-side deadline). */
   status: number;
   label: string;
+  /** When the request was sent (epoch ms), to attribute it to a phase of a fault. */
+  startedAt: number;
+  durationMs: number;
   error?: string;
   code?: string;
 }
@@ -30,8 +33,8 @@ export interface Load {
   stop(): Promise<LoadSummary>;
 }
 
-/** Per-request client deadline: longer than any server-side route timeout, so a hang shows up as status 0. */
-const CLIENT_DEADLINE_MS = 20_000;
+/** Default per-request client deadline: longer than any server-side route timeout, so a hang shows up as status 0. */
+const CLIENT_DEADLINE_MS = 25_000;
 
 export function summarize(outcomes: readonly Outcome[], isOk: (outcome: Outcome) => boolean = (outcome) => outcome.status >= 200 && outcome.status < 300): LoadSummary {
   const byStatus: Record<string, number> = {};
@@ -43,8 +46,8 @@ export function summarize(outcomes: readonly Outcome[], isOk: (outcome: Outcome)
  * Steady load on loopback: `workers` loops, each sending the next step, pausing `pauseMs`
  * between requests, until stopped. Kept-alive connections like a real client's.
  */
-export function startLoad(baseUrl: string, steps: (n: number) => LoadStep, options: { workers?: number; pauseMs?: number } = {}): Load {
-  const { workers = 4, pauseMs = 20 } = options;
+export function startLoad(baseUrl: string, steps: (n: number) => LoadStep, options: { workers?: number; pauseMs?: number; deadlineMs?: number } = {}): Load {
+  const { workers = 4, pauseMs = 20, deadlineMs = CLIENT_DEADLINE_MS } = options;
   const agent = new Agent({ connections: workers, keepAliveTimeout: 30_000 });
   const outcomes: Outcome[] = [];
   const oks = new WeakMap<Outcome, boolean>();
@@ -56,20 +59,21 @@ export function startLoad(baseUrl: string, steps: (n: number) => LoadStep, optio
     if (step.token) headers.authorization = `Bearer ${step.token}`;
     if (step.body !== undefined) headers['content-type'] = 'application/json';
     let outcome: Outcome;
+    const startedAt = Date.now();
     try {
       const response = await request(`${baseUrl}${step.path}`, {
         method: step.method,
         headers,
         body: step.body === undefined ? undefined : JSON.stringify(step.body),
         dispatcher: agent,
-        signal: AbortSignal.timeout(CLIENT_DEADLINE_MS),
+        signal: AbortSignal.timeout(deadlineMs),
       });
       const text = await response.body.text();
       let code: string | undefined;
       if (response.statusCode >= 400) code = (/"code":"([A-Z_]+)"/.exec(text) ?? [])[1];
-      outcome = { status: response.statusCode, label: step.label, code };
+      outcome = { status: response.statusCode, label: step.label, startedAt, durationMs: Date.now() - startedAt, code };
     } catch (error) {
-      outcome = { status: 0, label: step.label, error: (error as { code?: string }).code ?? (error as Error).message };
+      outcome = { status: 0, label: step.label, startedAt, durationMs: Date.now() - startedAt, error: (error as { code?: string }).code ?? (error as Error).message };
     }
     oks.set(outcome, (step.ok ?? ((status) => status >= 200 && status < 300))(outcome.status));
     outcomes.push(outcome);
