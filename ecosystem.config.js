@@ -4,9 +4,11 @@
 //
 // Every app runs in cluster mode, even with one instance: `pm2 reload <app>` then starts the new
 // worker, waits for its `ready` message (sent by bootstrap() after listen), and only then stops
-// the old one, which drains (readiness 503, in-flight requests finish) — so a reload drops no
-// request (tools/ops/test/pm2-reload.spec.ts). In fork mode a reload is a stop-then-start and
-// refuses connections in between. ESM entry points work in cluster mode on Node 20 and 22.
+// the old one, which drains (in-flight requests finish): no connection is refused and no request
+// gets an error answer (tools/ops/test/pm2-reload.spec.ts). Known gap: under heavy keep-alive
+// load a few sockets the old worker sweeps as idle are reset before their request is read (see
+// RUNBOOK.md, "pm2"). In fork mode a reload is a stop-then-start and refuses connections in
+// between. ESM entry points work in cluster mode on Node 20 and 22.
 //
 // One caveat of cluster mode: each worker keeps its own metrics registry, and a scrape of the
 // shared port reaches one worker. With 2 instances, counters in Prometheus alternate between
