@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, type ManagedProcess, freePort, isListening, spawnManaged, spawnTsProcess, startTestTokenIssuer, testKeyPrefix, waitFor } from '@dentalos/testing';
+import { childPids, measureCpu } from './cpu.js';
 import { paced, wrk, type WrkResult } from './load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -102,9 +103,21 @@ async function main(): Promise<void> {
     for (const url of Object.values(targets)) await wrk(url, auth, 2);
 
     const results: Record<keyof typeof targets, WrkResult[]> = { direct: [], nginx: [], gateway: [] };
+    // CPU time per request of the proxy process itself (nginx: master and worker; gateway: its node process).
+    const proxyPids: Record<keyof typeof targets, () => number[]> = {
+      direct: () => [],
+      nginx: () => [nginx.child.pid!, ...childPids(nginx.child.pid!)],
+      gateway: () => [gateway.child.pid!, ...childPids(gateway.child.pid!)],
+    };
+    const cpuPerRequest: Record<keyof typeof targets, number[]> = { direct: [], nginx: [], gateway: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const name of Object.keys(targets) as (keyof typeof targets)[]) results[name].push(await wrk(targets[name], auth, SECONDS));
+      for (const name of Object.keys(targets) as (keyof typeof targets)[]) {
+        const { result, cpuSeconds } = await measureCpu(proxyPids[name], () => wrk(targets[name], auth, SECONDS));
+        results[name].push(result);
+        cpuPerRequest[name].push((cpuSeconds * 1e6) / (result.rps * SECONDS));
+      }
     }
+    const cpuUs = (name: keyof typeof targets) => Math.min(...cpuPerRequest[name]);
     const direct = best(results.direct);
     const nginxBest = best(results.nginx);
     const gatewayBest = best(results.gateway);
@@ -114,6 +127,7 @@ async function main(): Promise<void> {
     console.log(`  gateway  ${fmt(gatewayBest.rps)} req/s   p50 ${fmt(gatewayBest.p50Ms, 2)} ms  p99 ${fmt(gatewayBest.p99Ms, 2)} ms  non-2xx ${gatewayBest.non2xx}`);
     console.log(`  gateway / nginx  = ${fmt((gatewayBest.rps / nginxBest.rps) * 100, 1)} %  (target >= 80 %)`);
     console.log(`  gateway / direct = ${fmt((gatewayBest.rps / direct.rps) * 100, 1)} %  (target >= 70 %)`);
+    console.log(`  proxy CPU per request (less sensitive to a shared machine): nginx ${fmt(cpuUs('nginx'))} us, gateway ${fmt(cpuUs('gateway'))} us`);
 
     const rate = Math.max(100, Math.round(gatewayBest.rps / 2));
     const directPaced = await paced(targets.direct, auth, rate, SECONDS);
