@@ -57,7 +57,7 @@ const best = (results: WrkResult[]) => results.reduce((a, b) => (b.rps > a.rps ?
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
-  const [upstreamPort, nginxPort, gatewayPort, blackholePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [upstreamPort, nginxPort, gatewayPort, blackholePort, barePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const processes: ManagedProcess[] = [];
   const issuer = await startTestTokenIssuer();
   // A black hole: accepts connections and requests, never answers.
@@ -75,6 +75,10 @@ async function main(): Promise<void> {
     const nginx = spawnManaged('nginx', ['-e', join(dir, 'error.log'), '-p', dir, '-c', confPath]);
     processes.push(nginx);
     await listening(nginxPort, nginx, 'nginx');
+
+    const bare = spawnTsProcess(join(REPO_ROOT, 'apps/gateway/bench/bare-proxy.ts'), { PORT: String(barePort), UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}` });
+    processes.push(bare);
+    await listening(barePort, bare, 'bare node proxy');
 
     const gateway = spawnTsProcess(join(REPO_ROOT, 'apps/gateway/src/main.ts'), {
       ...issuer.env,
@@ -97,19 +101,21 @@ async function main(): Promise<void> {
     const targets = {
       direct: `http://127.0.0.1:${upstreamPort}/api/v1/bench/clinics`,
       nginx: `http://127.0.0.1:${nginxPort}/api/v1/bench/clinics`,
+      bare: `http://127.0.0.1:${barePort}/api/v1/bench/clinics`,
       gateway: `http://127.0.0.1:${gatewayPort}/api/v1/bench/clinics`,
     };
     // Warm-up: JIT, keep-alive pools, JWKS fetch, Redis script load.
     for (const url of Object.values(targets)) await wrk(url, auth, 2);
 
-    const results: Record<keyof typeof targets, WrkResult[]> = { direct: [], nginx: [], gateway: [] };
+    const results: Record<keyof typeof targets, WrkResult[]> = { direct: [], nginx: [], bare: [], gateway: [] };
     // CPU time per request of the proxy process itself (nginx: master and worker; gateway: its node process).
     const proxyPids: Record<keyof typeof targets, () => number[]> = {
       direct: () => [],
       nginx: () => [nginx.child.pid!, ...childPids(nginx.child.pid!)],
+      bare: () => [bare.child.pid!],
       gateway: () => [gateway.child.pid!, ...childPids(gateway.child.pid!)],
     };
-    const cpuPerRequest: Record<keyof typeof targets, number[]> = { direct: [], nginx: [], gateway: [] };
+    const cpuPerRequest: Record<keyof typeof targets, number[]> = { direct: [], nginx: [], bare: [], gateway: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of Object.keys(targets) as (keyof typeof targets)[]) {
         const { result, cpuSeconds } = await measureCpu(proxyPids[name], () => wrk(targets[name], auth, SECONDS));
@@ -120,14 +126,17 @@ async function main(): Promise<void> {
     const cpuUs = (name: keyof typeof targets) => Math.min(...cpuPerRequest[name]);
     const direct = best(results.direct);
     const nginxBest = best(results.nginx);
+    const bareBest = best(results.bare);
     const gatewayBest = best(results.gateway);
     console.log(`\nMaximum throughput (wrk -t1 -c50, ${SECONDS} s x ${ROUNDS} alternating rounds, best round):`);
     console.log(`  direct   ${fmt(direct.rps)} req/s   p50 ${fmt(direct.p50Ms, 2)} ms  p99 ${fmt(direct.p99Ms, 2)} ms`);
     console.log(`  nginx    ${fmt(nginxBest.rps)} req/s   p50 ${fmt(nginxBest.p50Ms, 2)} ms  p99 ${fmt(nginxBest.p99Ms, 2)} ms`);
+    console.log(`  bare     ${fmt(bareBest.rps)} req/s   p50 ${fmt(bareBest.p50Ms, 2)} ms  p99 ${fmt(bareBest.p99Ms, 2)} ms   (Fastify + undici only)`);
     console.log(`  gateway  ${fmt(gatewayBest.rps)} req/s   p50 ${fmt(gatewayBest.p50Ms, 2)} ms  p99 ${fmt(gatewayBest.p99Ms, 2)} ms  non-2xx ${gatewayBest.non2xx}`);
     console.log(`  gateway / nginx  = ${fmt((gatewayBest.rps / nginxBest.rps) * 100, 1)} %  (target >= 80 %)`);
     console.log(`  gateway / direct = ${fmt((gatewayBest.rps / direct.rps) * 100, 1)} %  (target >= 70 %)`);
-    console.log(`  proxy CPU per request (less sensitive to a shared machine): nginx ${fmt(cpuUs('nginx'))} us, gateway ${fmt(cpuUs('gateway'))} us`);
+    console.log(`  gateway / bare Node proxy = ${fmt((gatewayBest.rps / bareBest.rps) * 100, 1)} %  (cost of auth, limits, resilience, metrics, logging)`);
+    console.log(`  proxy CPU per request (less sensitive to a shared machine): nginx ${fmt(cpuUs('nginx'))} us, bare ${fmt(cpuUs('bare'))} us, gateway ${fmt(cpuUs('gateway'))} us`);
 
     const rate = Math.max(100, Math.round(gatewayBest.rps / 2));
     const directPaced = await paced(targets.direct, auth, rate, SECONDS);
