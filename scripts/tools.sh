@@ -67,6 +67,7 @@ main() {
   ensure_packages
   if [ "$want" = "all" ] || [ "$want" = "test" ]; then
     apt_install promtool:prometheus nginx:nginx wrk:wrk chromium:chromium
+    bash "$ROOT/tools/ops/scripts/install-tools.sh"
   fi
 }
 

@@ -38,9 +38,10 @@ function createAdapter(env: BaseEnv): FastifyAdapter {
     trustProxy: env.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: requestIdFor,
-    // Requests on kept-alive sockets during shutdown are served, not answered 503.
+    // Requests on kept-alive sockets during shutdown are served, not answered 503; idle sockets
+    // are closed by shutDownGracefully once the listener is closed, not at the same instant.
     return503OnClosing: false,
-    forceCloseConnections: 'idle',
+    forceCloseConnections: false,
     requestTimeout: env.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT_MS,
     logger: false,
@@ -100,6 +101,8 @@ export async function createApp<T extends BaseEnv>(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const IDLE_SWEEP_DELAY_MS = 250;
+
 /**
  * SIGTERM: readiness turns 503 at once while the listener keeps serving for the drain window,
  * then the server stops accepting, in-flight requests finish and connections close.
@@ -115,10 +118,17 @@ export async function shutDownGracefully(app: NestFastifyApplication, env: BaseE
   deadline.unref();
   await sleep(env.SHUTDOWN_DRAIN_MS);
   const server = app.getHttpServer();
-  const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+  // Under a process manager's cluster, connections handed over just before the listener closed
+  // still arrive; sweeping idle sockets a moment later lets their first request be served.
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweepStart = setTimeout(() => {
+    server.closeIdleConnections();
+    sweeper = setInterval(() => server.closeIdleConnections(), 100);
+  }, IDLE_SWEEP_DELAY_MS);
   try {
     await app.close();
   } finally {
+    clearTimeout(sweepStart);
     clearInterval(sweeper);
   }
   logger.log('shutdown complete', 'Shutdown');

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DataEnv } from '@dentalos/core';
-import type { ConnectOptions } from 'mongoose';
+import { MetricsRegistry } from '@dentalos/metrics';
+import type { Connection, ConnectOptions } from 'mongoose';
+import { recordCommandDurations } from './command-metrics.js';
 import { IndexSync } from './index-sync.js';
 import { keepConnecting } from './keep-connecting.js';
 
@@ -13,6 +15,8 @@ export function mongoOptions(env: DataEnv): ConnectOptions {
     // Fail fast instead of queueing queries for seconds while the database is away.
     bufferCommands: false,
     serverSelectionTimeoutMS: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    // Feeds mongodb_command_duration_seconds (see recordCommandDurations).
+    monitorCommands: true,
   };
 }
 
@@ -24,12 +28,15 @@ export class MongoModule {
       module: MongoModule,
       imports: [
         MongooseModule.forRootAsync({
-          inject: [DataEnv],
-          useFactory: (env: DataEnv) => ({
+          inject: [DataEnv, MetricsRegistry],
+          useFactory: (env: DataEnv, metrics: MetricsRegistry) => ({
             uri: env.MONGODB_URI,
             ...mongoOptions(env),
             lazyConnection: true,
-            connectionFactory: (connection) => keepConnecting(connection, env.MONGODB_URI, mongoOptions(env)),
+            connectionFactory: (connection: Connection) => {
+              recordCommandDurations(connection, metrics);
+              return keepConnecting(connection, env.MONGODB_URI, mongoOptions(env));
+            },
           }),
         }),
       ],

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { BaseEnv, BootstrapOptions, EnvSource } from '@dentalos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './test-app.js';
+import { waitFor } from './wait.js';
 
 /**
  * The operational contract every service keeps (health, metrics, Swagger, problem+json), checked
@@ -20,11 +21,11 @@ export function describeServiceContract<T extends BaseEnv>(
     });
     afterAll(() => app?.close());
 
-    it('is live, started and ready with its dependencies up', async () => {
-      for (const probe of ['liveness', 'startup', 'readiness']) {
-        const response = await fetch(`${app.url}/health/${probe}`);
-        expect(response.status, probe).toBe(200);
+    it('is live and started at once, and ready once its connections are up', async () => {
+      for (const probe of ['liveness', 'startup']) {
+        expect((await fetch(`${app.url}/health/${probe}`)).status, probe).toBe(200);
       }
+      await waitFor(async () => (await fetch(`${app.url}/health/readiness`)).status === 200, { what: `${service} readiness` });
     });
 
     it('exports metrics labelled with the service name', async () => {
@@ -32,6 +33,9 @@ export function describeServiceContract<T extends BaseEnv>(
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
       expect(metrics).toContain(`http_server_requests_total{method="GET",route="/health/liveness",status_code="200",service="${service}"}`);
       expect(metrics).toContain('nodejs_eventloop_lag_p99_seconds');
+      if (metrics.includes('mongodb_command_duration_seconds')) {
+        expect(metrics).toMatch(/mongodb_command_duration_seconds_count\{[^}]*command="\w+"[^}]*\} \d+/);
+      }
     });
 
     it('serves its OpenAPI document and Swagger UI', async () => {
