@@ -130,3 +130,22 @@ describe('StreamConsumer', () => {
     expect(await subject.lag()).toEqual([{ stream, lag: 2, pending: 0 }]);
   });
 });
+
+describe('StreamConsumer with a hung handler', () => {
+  it('gives up on a handler that never returns and retries the entry later', async () => {
+    const stream = uniqueName('events');
+    await new EventPublisher(connect()).publish(stream, [event('f.hang')]);
+    let calls = 0;
+    const subject = consumer(stream, {
+      handleTimeoutMs: 100,
+      handle: async () => {
+        calls += 1;
+        if (calls === 1) await new Promise(() => undefined);
+      },
+    });
+    subject.start();
+    await waitFor(() => calls === 2, { what: 'second attempt after the timeout' });
+    await subject.stop();
+    expect(await subject.lag()).toEqual([{ stream, lag: 0, pending: 0 }]);
+  });
+});

@@ -160,4 +160,17 @@ export class NotificationEnv extends DataEnv {
   @Min(1)
   @Max(1_000)
   EVENTS_BATCH_SIZE = 100;
+
+  /** Events of a batch handled at the same time. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  EVENTS_CONCURRENCY = 10;
+
+  /** A handler running longer counts as failed and its event is retried later. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  EVENTS_HANDLE_TIMEOUT_MS = 30_000;
 }

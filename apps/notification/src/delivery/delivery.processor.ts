@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MetricsRegistry } from '@dentalos/metrics';
-import { type Job, Worker } from 'bullmq';
+import { RetryPolicy } from '@dentalos/resilience';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import { CHANNELS, type Channel, type ChannelContents } from '../common/channels.js';
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
@@ -21,6 +22,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(DeliveryProcessor.name);
   private readonly workers: Worker<DeliveryJob>[] = [];
   private readonly outcomes: ReturnType<MetricsRegistry['counter']>;
+  /**
+   * Recording the outcome of a send that already happened is retried on the spot: giving up
+   * would leave the delivery in `sending`, and a later run would send it again.
+   */
+  private readonly record = new RetryPolicy({ name: 'notification-record', maxAttempts: 6, backoff: { type: 'exponential' }, retryOn: () => true });
 
   constructor(
     private readonly env: NotificationEnv,
@@ -37,7 +43,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     const concurrency: Record<Channel, number> = { email: this.env.EMAIL_CONCURRENCY, sms: this.env.SMS_CONCURRENCY, push: this.env.PUSH_CONCURRENCY };
     for (const channel of CHANNELS) {
-      const worker = new Worker<DeliveryJob>(queueName(channel), (job) => this.process(job), {
+      const worker = new Worker<DeliveryJob>(queueName(channel), (job, token) => this.process(job, token), {
         connection: this.queues.connection,
         prefix: this.queues.prefix,
         concurrency: concurrency[channel],
@@ -55,20 +61,30 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
-  async process(job: Job<DeliveryJob>): Promise<void> {
+  async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { notificationId, channel } = job.data;
     const id = `${notificationId}:${channel}`;
-    const delivery = await this.deliveries.beginSending(id, new Date());
+    let delivery;
+    try {
+      delivery = await this.deliveries.beginSending(id, new Date());
+    } catch (error) {
+      // The database, not the provider, failed: try again shortly without using up a delivery attempt.
+      this.logger.warn(`${channel} delivery of ${notificationId} postponed: ${(error as Error).message}`);
+      await job.moveToDelayed(Date.now() + 1_000, token);
+      throw new DelayedError();
+    }
     // Already settled (sent, skipped, replayed elsewhere): a repeated job never sends twice.
     if (!delivery?.to || !delivery.content) return;
     const content = delivery.content as NonNullable<ChannelContents[typeof channel]>;
+    let result;
     try {
-      const result = await this.calls.call(this.senders.provider(channel), () => this.senders.send(channel, delivery.to!, content, `${notificationId}.${channel}`));
-      await this.deliveries.markSent(id, result.providerMessageId, { status: result.status, message: result.message, at: new Date() });
-      this.outcomes.inc({ channel, outcome: 'sent' });
+      result = await this.calls.call(this.senders.provider(channel), () => this.senders.send(channel, delivery.to!, content, `${notificationId}.${channel}`));
     } catch (error) {
-      await this.fail(job, error);
+      return this.fail(job, error);
     }
+    const at = new Date();
+    await this.record.execute(() => this.deliveries.markSent(id, result.providerMessageId, { status: result.status, message: result.message, at }));
+    this.outcomes.inc({ channel, outcome: 'sent' });
   }
 
   private async fail(job: Job<DeliveryJob>, error: unknown): Promise<void> {
@@ -80,14 +96,14 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     const maxAttempts = job.opts.attempts ?? 1;
     if (failure.transient && attempt < maxAttempts) {
       const nextAttemptAt = new Date(Date.now() + (this.env.DELIVERY_RETRY_DELAYS_MS[attempt - 1] ?? 0));
-      await this.deliveries.markRetrying(id, response, nextAttemptAt);
+      await this.record.execute(() => this.deliveries.markRetrying(id, response, nextAttemptAt));
       this.outcomes.inc({ channel, outcome: 'retried' });
       throw failure; // BullMQ schedules the next attempt with the jittered backoff.
     }
     const status = failure.transient ? 'dead_lettered' : 'failed';
     const reason = failure.transient ? `gave up after ${attempt} attempts` : 'rejected by the provider';
-    await this.deliveries.markFinal(id, status, response, reason);
-    await this.deadLetters.record({
+    await this.record.execute(() => this.deliveries.markFinal(id, status, response, reason));
+    await this.record.execute(() => this.deadLetters.record({
       _id: `delivery:${notificationId}:${channel}`,
       kind: 'delivery',
       reason,
@@ -95,7 +111,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       notificationId,
       channel,
       attempts: attempt,
-    });
+    }));
     this.outcomes.inc({ channel, outcome: status });
     this.logger.warn(`${channel} delivery of ${notificationId} ${status}: ${failure.message}`);
   }

@@ -50,6 +50,16 @@ export class DeliveryRepository {
       .exec();
   }
 
+  /** Deliveries in queued/sending untouched since `before`, oldest first. */
+  stale(before: Date, limit: number): Promise<DeliveryDocument[]> {
+    return this.deliveries
+      .find({ status: { $in: ['queued', 'sending'] }, updatedAt: { $lte: before } }, { content: 0 })
+      .sort({ updatedAt: 1 })
+      .limit(limit)
+      .lean<DeliveryDocument[]>()
+      .exec();
+  }
+
   async markSent(id: string, providerMessageId: string, response: ProviderResponse): Promise<void> {
     await this.deliveries.updateOne(
       { _id: id, status: 'sending' },

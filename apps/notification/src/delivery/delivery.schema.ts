@@ -65,5 +65,8 @@ export const DeliverySchema = new Schema<DeliveryDocument>(
 DeliverySchema.index({ notificationId: 1 });
 // Serves provider webhooks, which name the provider's message id.
 DeliverySchema.index({ providerMessageId: 1 }, { sparse: true });
+// Serves the sweeper's look for deliveries stuck in queued/sending longer than a job can take
+// (their job was lost with a killed process); re-enqueueing them is a no-op when the job exists.
+DeliverySchema.index({ status: 1, updatedAt: 1 });
 // Serves GET /notifications/stats ($group by channel and status after this match order).
 DeliverySchema.index({ channel: 1, status: 1 });

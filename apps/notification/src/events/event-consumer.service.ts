@@ -39,6 +39,8 @@ export class EventConsumerService implements OnApplicationBootstrap, OnApplicati
       consumer: env.EVENTS_CONSUMER_NAME,
       startId: env.EVENTS_START_ID,
       batchSize: env.EVENTS_BATCH_SIZE,
+      concurrency: env.EVENTS_CONCURRENCY,
+      handleTimeoutMs: env.EVENTS_HANDLE_TIMEOUT_MS,
       claimIdleMs: env.EVENTS_CLAIM_IDLE_MS,
       maxDeliveries: env.EVENTS_MAX_DELIVERIES,
       handle: async (message) => {

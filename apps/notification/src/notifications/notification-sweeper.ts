@@ -1,4 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { NotificationEnv } from '../config/notification.env.js';
+import { DeliveryRepository } from '../delivery/delivery.repository.js';
+import { DeliveryQueues } from '../delivery/delivery.queues.js';
 import { NotificationRepository } from './notification.repository.js';
 import { NotificationsService } from './notifications.service.js';
 
@@ -6,7 +9,11 @@ const INTERVAL_MS = 5_000;
 /** Younger than this, the request that created it may still be enqueueing. */
 const GRACE_MS = 5_000;
 
-/** Enqueues channels whose enqueue failed at acceptance (Redis was away): accepted means delivered. */
+/**
+ * Accepted means delivered: finishes notifications whose deliveries were not all created or
+ * enqueued (database or Redis away at acceptance), and re-enqueues deliveries whose job was lost
+ * with a killed process. Both are no-ops for work still in hand (deterministic ids, BullMQ job ids).
+ */
 @Injectable()
 export class NotificationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationSweeper.name);
@@ -15,6 +22,9 @@ export class NotificationSweeper implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly repository: NotificationRepository,
     private readonly notifications: NotificationsService,
+    private readonly deliveries: DeliveryRepository,
+    private readonly queues: DeliveryQueues,
+    private readonly env: NotificationEnv,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,6 +39,10 @@ export class NotificationSweeper implements OnApplicationBootstrap, OnApplicatio
   async sweep(): Promise<number> {
     const stale = await this.repository.pendingBefore(new Date(Date.now() - GRACE_MS), 500);
     for (const notification of stale) await this.notifications.dispatch(notification);
-    return stale.length;
+    // Longer than any job holds a delivery: a lock lapse plus a provider timeout, twice.
+    const staleMs = 2 * (this.env.QUEUE_LOCK_MS + this.env.PROVIDER_TIMEOUT_MS);
+    const stuck = await this.deliveries.stale(new Date(Date.now() - staleMs), 500);
+    await this.queues.enqueue(stuck.map((d) => ({ notificationId: d.notificationId, channel: d.channel, replay: d.replays ?? 0 })));
+    return stale.length + stuck.length;
   }
 }

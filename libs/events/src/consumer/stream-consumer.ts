@@ -32,6 +32,13 @@ export interface StreamConsumerOptions {
   /** Entries pending longer than this with another (crashed) consumer are claimed. */
   claimIdleMs?: number;
   maxDeliveries?: number;
+  /** Entries of a batch handled at the same time (default 10). */
+  concurrency?: number;
+  /**
+   * A handler still running after this long counts as failed (default 30 s): the entry stays
+   * pending and is retried, so one hung call cannot stall the whole group.
+   */
+  handleTimeoutMs?: number;
 }
 
 type RawEntry = [id: string, fields: string[]];
@@ -174,12 +181,14 @@ export class StreamConsumer {
   }
 
   private async handleBatch(stream: string, entries: RawEntry[], counts: Map<string, number>): Promise<number> {
-    const results = await Promise.all(
-      entries.map(async ([entryId, rawFields]) => {
+    const results = await mapLimited(
+      entries,
+      this.options.concurrency ?? 10,
+      async ([entryId, rawFields]) => {
         const message = toMessage(stream, entryId, rawFields, counts.get(entryId) ?? 1);
         try {
           if (!message.event) throw new PoisonMessageError(`entry ${entryId} on ${stream} is not a CloudEvent`);
-          await this.options.handle(message);
+          await withTimeout(this.options.handle(message), this.options.handleTimeoutMs ?? 30_000, `handling ${entryId} on ${stream}`);
           return entryId;
         } catch (error) {
           if (error instanceof PoisonMessageError || message.deliveries >= this.maxDeliveries) {
@@ -189,12 +198,34 @@ export class StreamConsumer {
           this.options.onError?.(error);
           return undefined;
         }
-      }),
+      },
     );
     const done = results.filter((id): id is string => id !== undefined);
     if (done.length > 0) await this.options.redis.xack(stream, this.options.group, ...done);
     return done.length;
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Like Promise.all over `items`, with at most `limit` running at once; results keep their order. */
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }
 
 function toRecord(flat: unknown[]): Record<string, unknown> {
