@@ -56,6 +56,8 @@ export async function paced(
   rate: number,
   seconds: number,
   marker?: (status: number, body: string) => boolean,
+  /** Only responses to requests sent before this many ms count in `markedP99Ms`. */
+  markWindowMs = Infinity,
 ): Promise<PacedResult> {
   const { origin, pathname } = new URL(url);
   const pool = new Pool(origin, { connections: 512 });
@@ -87,7 +89,7 @@ export async function paced(
               latencies.push(latency);
               if (marker?.(response.statusCode, body)) {
                 firstMarkedAtMs ??= performance.now() - started;
-                afterMark.push(latency);
+                if (t0 - started < markWindowMs) afterMark.push(latency);
               }
             },
             () => {
