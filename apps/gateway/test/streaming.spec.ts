@@ -101,6 +101,14 @@ describe('streaming', () => {
     expect(JSON.parse(body)).toEqual({ bytes: 50 * MIB, sha256: hash.digest('hex') });
   });
 
+  it('accepts an upload sent with Expect: 100-continue, as curl does for large bodies', async () => {
+    const { request, response } = upload(gateway.url, { expect: '100-continue', 'content-length': String(2 * MIB) });
+    request.on('continue', () => request.end(Buffer.alloc(2 * MIB, 3)));
+    const { status, body } = await response;
+    expect(status).toBe(200);
+    expect(JSON.parse(body)).toMatchObject({ bytes: 2 * MIB });
+  });
+
   it('streams a large response: the client gets the first bytes before the upstream has sent the rest', async () => {
     const response = await fetch(`${gateway.url}/api/v1/files/download`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);

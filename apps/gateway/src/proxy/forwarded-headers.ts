@@ -49,7 +49,8 @@ export function newTraceparent(): string {
   return `00-${bytes.slice(0, 32)}-${bytes.slice(32, 48)}-01`;
 }
 
-const REQUEST_ONLY_DROPPED = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-request-id', 'traceparent']);
+/** `expect: 100-continue` is answered by the gateway's own server; undici refuses to send it. */
+const REQUEST_ONLY_DROPPED = new Set(['expect', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-request-id', 'traceparent']);
 
 /**
  * Headers sent upstream: end-to-end fields of the client's request, the gateway's request id,
