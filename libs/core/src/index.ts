@@ -29,7 +29,7 @@ export { ApiProblemResponses, FieldErrorDto, ProblemDto } from './http/problem.d
 export { REQUEST_ID_HEADER, isValidRequestId, requestIdFor } from './http/request-id.js';
 export { ShutdownState } from './lifecycle/shutdown-state.js';
 export { LoggingModule } from './logging/logging.module.js';
-export { SECRET_KEYS, redactionPaths } from './logging/redaction.js';
+export { REDACTED, SECRET_KEYS, createSecretRedactor, redactSecrets } from './logging/redaction.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { type BootstrapOptions, type CreatedApp, bootstrap, createApp, shutDownGracefully } from './bootstrap.js';
 export { assertNoOperatorKeys, findOperatorKeys } from './validation/operator-keys.js';

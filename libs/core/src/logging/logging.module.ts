@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BaseEnv } from '../config/base.env.js';
-import { redactionPaths } from './redaction.js';
+import { redactSecrets } from './redaction.js';
 
 /** Probes and scrapes would drown real traffic in the request log. */
 const OPERATIONAL_PATH = /^\/(health\/|metrics(\?|$))/;
@@ -21,7 +21,7 @@ export class LoggingModule {
             pinoHttp: {
               level: env.LOG_LEVEL,
               base: { service },
-              redact: { paths: redactionPaths(), censor: '[redacted]' },
+              formatters: { log: redactSecrets },
               autoLogging: { ignore: (request: IncomingMessage) => OPERATIONAL_PATH.test(request.url ?? '') },
               customProps: (request: IncomingMessage) => ({
                 requestId: (request as LoggedRequest).id,

@@ -12,26 +12,44 @@ export const SECRET_KEYS = [
   'clientSecret',
   'apiKey',
   'privateKey',
+  'privateKeyPem',
   'authorization',
   'cookie',
   'set-cookie',
   'x-api-key',
 ];
 
-const MAX_DEPTH = 5;
+export const REDACTED = '[redacted]';
+
+const MAX_DEPTH = 8;
 
 /**
- * pino's redaction matches fixed paths; spelling each key out at depths 0..5 gives the "any
- * depth" guarantee without a per-line object walk.
+ * Replaces the values of secret-named keys at any depth, copying only the objects on the path to
+ * a secret. Used as pino's `formatters.log`: a log object without secrets costs one key scan,
+ * where pino's wildcard `redact` paths cost tens of microseconds on every line.
  */
-export function redactionPaths(keys: readonly string[] = SECRET_KEYS): string[] {
-  const paths: string[] = [];
-  for (const key of keys) {
-    const segment = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    for (let depth = 0; depth <= MAX_DEPTH; depth++) {
-      const prefix = '*.'.repeat(depth);
-      paths.push(segment.startsWith('[') ? `${prefix.slice(0, -1)}${segment}` : `${prefix}${segment}`);
+export function createSecretRedactor(keys: readonly string[] = SECRET_KEYS) {
+  const secret = new Set(keys.map((key) => key.toLowerCase()));
+
+  function redact(value: unknown, depth: number): unknown {
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || value instanceof Error) return value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, index) => {
+        const redacted = redact(item, depth + 1);
+        if (redacted !== item) (copy ??= [...value])[index] = redacted;
+      });
+      return copy ?? value;
     }
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, child] of Object.entries(value)) {
+      const redacted = secret.has(key.toLowerCase()) ? REDACTED : redact(child, depth + 1);
+      if (redacted !== child) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+    }
+    return copy ?? value;
   }
-  return paths.filter((path) => !path.startsWith('['));
+
+  return <T extends object>(object: T): T => redact(object, 0) as T;
 }
+
+export const redactSecrets = createSecretRedactor();
