@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort, isListening, type ManagedProcess, REPO_ROOT, spawnManaged, TEST_MONGODB_URL, TEST_REDIS_URL, uniqueName, waitFor } from '@dentalos/testing';
 import { Balancer } from './balancer.js';
 import { generateSecrets, type StackSecrets } from './secrets.js';
+import { acquireStackLock } from './stack-lock.js';
 
 export const SERVICES = ['user', 'notification', 'enterprise', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -79,7 +80,17 @@ export async function readiness(url: string): Promise<number> {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   assertBuilt();
-  await ensureMailDev();
+  const release = await acquireStackLock();
+  try {
+    await ensureMailDev();
+    return await launch(options, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function launch(options: StackOptions, release: () => void): Promise<Stack> {
   const run = uniqueName('e2e').toLowerCase();
   const secrets = generateSecrets();
   const mongoUrl = (options.mongoUrl ?? TEST_MONGODB_URL).replace(/\/$/, '');
@@ -204,6 +215,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const all = SERVICES.flatMap((service) => instances.get(service)!.map((instance) => instance.process));
       await Promise.all(all.map((process) => process.stop()));
       await Promise.all([...balancers.values()].map((balancer) => balancer.close()));
+      release();
     },
   };
 

@@ -2,7 +2,7 @@ import { sleep, waitFor } from '@dentalos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, type Organization } from '../src/fixtures.js';
 import { Api } from '../src/http.js';
-import { describeFailures, type LoadStep, startLoad } from '../src/load.js';
+import { describeFailures, type LoadStep, startLoad, summarize } from '../src/load.js';
 import { type Person, signUp } from '../src/people.js';
 import { SERVICES, type Stack, startStack } from '../src/stack.js';
 
@@ -67,7 +67,11 @@ describe('process faults on the running stack', () => {
   it('opens the breaker of a killed upstream, keeps the others serving, closes it after recovery', async () => {
     await stack.stopService('enterprise', 'SIGKILL');
     const load = startLoad(stack.gatewayUrl, steps, { workers: 4, pauseMs: 20 });
-    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 'open', { what: 'the enterprise breaker to open', timeoutMs: 20_000 });
+    await waitFor(async () => (await breakerState(stack, 'enterprise')) === 'open', { what: 'the enterprise breaker to open', timeoutMs: 20_000 }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}; outcomes so far: ${JSON.stringify(summarize(load.outcomes).byStatus)}`);
+      },
+    );
     const during = [...load.outcomes];
     await stack.startService('enterprise');
     await waitFor(async () => (await breakerState(stack, 'enterprise')) === 'closed', { what: 'the enterprise breaker to close', timeoutMs: 30_000 });
