@@ -55,7 +55,8 @@ describe('delivery over email, SMS and push', () => {
     const sent = await waitForChannel(h, sms.body.id, 'sms', 'sent');
     expect(sent.channels.sms).toMatchObject({ attempts: 3, lastResponse: { status: 201 } });
 
-    h.fcm.script({ status: 200, body: { name: 'late' }, delayMs: 1_500 });
+    // Well past the 1 s client timeout (undici checks timeouts with coarse timers).
+    h.fcm.script({ status: 200, body: { name: 'late' }, delayMs: 3_500 });
     const push = await send(h, { userId, template: 'hello-push', data: { name: 'Timeout' } });
     const pushed = await waitForChannel(h, push.body.id, 'push', 'sent');
     expect(pushed.channels.push!.attempts).toBe(2);

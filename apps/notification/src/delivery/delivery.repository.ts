@@ -16,15 +16,20 @@ export interface ChannelStats {
 export class DeliveryRepository {
   constructor(@InjectModel(DELIVERY_MODEL) private readonly deliveries: Model<DeliveryDocument>) {}
 
-  /** Creates the deliveries that do not exist yet (ids are deterministic; existing ones are left alone). */
-  async insertMissing(deliveries: DeliveryDocument[]): Promise<void> {
-    if (deliveries.length === 0) return;
+  /**
+   * Creates the deliveries that do not exist yet (ids are deterministic; existing ones are left
+   * alone). Returns false when some already existed, i.e. this is a repeat.
+   */
+  async insertMissing(deliveries: DeliveryDocument[]): Promise<boolean> {
+    if (deliveries.length === 0) return true;
     try {
       await this.deliveries.insertMany(deliveries, { ordered: false });
+      return true;
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[]; code?: number }).writeErrors;
       const codes = writeErrors?.map((e) => e.code ?? e.err?.code) ?? [(error as { code?: number }).code];
       if (!codes.every((code) => code === DUPLICATE_KEY)) throw error;
+      return false;
     }
   }
 
@@ -33,6 +38,12 @@ export class DeliveryRepository {
       .find({ notificationId: { $in: notificationIds } }, { content: 0 })
       .lean<DeliveryDocument[]>()
       .exec();
+  }
+
+  /** One `_id` lookup each (kept as separate point reads: they stay cheap on every document store). */
+  async byIds(ids: string[]): Promise<DeliveryDocument[]> {
+    const found = await Promise.all(ids.map((id) => this.deliveries.findById(id, { content: 0 }).lean<DeliveryDocument>().exec()));
+    return found.filter((delivery): delivery is DeliveryDocument => delivery !== null);
   }
 
   /**

@@ -15,14 +15,6 @@ export class NotificationRepository {
     return this.notifications.findById(id).lean<NotificationDocument>().exec();
   }
 
-  byIdempotencyKey(key: string): Promise<NotificationDocument | null> {
-    return this.notifications.findOne({ idempotencyKey: key }).lean<NotificationDocument>().exec();
-  }
-
-  byDedupKey(key: string): Promise<NotificationDocument | null> {
-    return this.notifications.findOne({ dedupKey: key }).lean<NotificationDocument>().exec();
-  }
-
   listForUser(userId: string, limit: number, offset: number): Promise<NotificationDocument[]> {
     return this.notifications.find({ userId }).sort({ createdAt: -1 }).skip(offset).limit(limit).lean<NotificationDocument[]>().exec();
   }

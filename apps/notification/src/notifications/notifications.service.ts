@@ -7,7 +7,7 @@ import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { DeliveryDocument } from '../delivery/delivery.schema.js';
 import { DeliveryQueues } from '../delivery/delivery.queues.js';
 import { isDuplicateKey } from '../templates/template.repository.js';
-import { requestHash } from './canonical-json.js';
+import { derivedId, requestHash } from './canonical-json.js';
 import type { DeliveryStatsDto, NotificationResponseDto } from './dto/notification.response.dto.js';
 import type { ListNotificationsQuery, StatsQuery } from './dto/list-notifications.query.js';
 import type { SendNotificationDto } from './dto/send-notification.dto.js';
@@ -43,18 +43,18 @@ export class NotificationsService {
     const scopedKey = idempotencyKey === undefined ? undefined : `${caller.id}:${idempotencyKey}`;
     const hash = requestHash(dto);
     if (scopedKey) {
-      const existing = await this.repository.byIdempotencyKey(scopedKey);
+      const existing = await this.repository.byId(derivedId(`idempotency:${scopedKey}`));
       if (existing) return this.replay(existing, hash);
     }
     const request: NotificationRequest = { userId: dto.userId, templateKey: dto.template, data: dto.data, channels: dto.channels, locale: dto.locale };
     const notification = await this.factory.build(request);
     notification.createdBy = caller.id;
-    if (scopedKey) Object.assign(notification, { idempotencyKey: scopedKey, requestHash: hash });
+    if (scopedKey) Object.assign(notification, { _id: derivedId(`idempotency:${scopedKey}`), idempotencyKey: scopedKey, requestHash: hash });
     try {
       await this.repository.insert(notification);
     } catch (error) {
       if (!scopedKey || !isDuplicateKey(error)) throw error;
-      return this.replay((await this.repository.byIdempotencyKey(scopedKey))!, hash);
+      return this.replay((await this.repository.byId(notification._id))!, hash);
     }
     const stored = { ...notification, createdAt: new Date() };
     await this.dispatch(stored);
@@ -67,17 +67,18 @@ export class NotificationsService {
    */
   async sendForEvent(eventId: string, request: NotificationRequest): Promise<NotificationDocument> {
     const dedupKey = `${eventId}:${request.templateKey}:${request.userId}`;
-    const existing = await this.repository.byDedupKey(dedupKey);
+    const id = derivedId(`event:${dedupKey}`);
+    const existing = await this.repository.byId(id);
     if (existing) {
       await this.dispatch(existing);
       return existing;
     }
-    const notification = { ...(await this.factory.build(request)), dedupKey, eventId };
+    const notification = { ...(await this.factory.build(request)), _id: id, dedupKey, eventId };
     try {
       await this.repository.insert(notification);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const winner = (await this.repository.byDedupKey(dedupKey))!;
+      const winner = (await this.repository.byId(id))!;
       await this.dispatch(winner);
       return winner;
     }
@@ -90,7 +91,7 @@ export class NotificationsService {
     const notification = await this.repository.byId(id);
     // Someone else's notification is "not found", not "forbidden": ids are not to be probed.
     if (!notification || (notification.userId !== caller.id && !caller.roles.includes(PLATFORM_ADMIN))) throw new NotificationNotFoundError(id);
-    return toNotificationResponse(notification, await this.deliveries.byNotification([id]));
+    return toNotificationResponse(notification, await this.deliveries.byIds(CHANNELS.map((channel) => `${id}:${channel}`)));
   }
 
   async listMine(caller: AuthUser, query: ListNotificationsQuery): Promise<NotificationResponseDto[]> {
@@ -130,8 +131,9 @@ export class NotificationsService {
       ];
     });
     try {
-      await this.deliveries.insertMissing(planned);
-      const current = await this.deliveries.byNotification([notification._id]);
+      const fresh = await this.deliveries.insertMissing(planned);
+      // A repeat looks at where each delivery got to; a first dispatch knows.
+      const current = fresh ? planned : await this.deliveries.byIds(planned.map((delivery) => delivery._id));
       const due = current.filter((delivery) => delivery.status === 'queued' || delivery.status === 'pending');
       await this.queues.enqueue(due.map((d) => ({ notificationId: notification._id, channel: d.channel, replay: d.replays ?? 0 })));
       if (notification.pendingSince) await this.repository.clearPending(notification._id);
@@ -144,6 +146,6 @@ export class NotificationsService {
   private async replay(existing: NotificationDocument, hash: string): Promise<NotificationResponseDto> {
     if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
     if (existing.pendingSince) await this.dispatch(existing);
-    return toNotificationResponse(existing, await this.deliveries.byNotification([existing._id]), true);
+    return toNotificationResponse(existing, await this.deliveries.byIds(CHANNELS.map((channel) => `${existing._id}:${channel}`)), true);
   }
 }

@@ -26,8 +26,13 @@ export function toTemplateResponse(template: TemplateDocument | TemplateVersionD
   return { key, name, category, description, variables, defaultLocale, variants, active, version, createdAt: template.createdAt?.toISOString(), updatedAt };
 }
 
+/** How long a send may use a template it read before; edits and deactivations apply within this. */
+const ACTIVE_TEMPLATE_TTL_MS = 2_000;
+
 @Injectable()
 export class TemplatesService {
+  private readonly active = new Map<string, { template: TemplateDocument; until: number }>();
+
   constructor(
     private readonly repository: TemplateRepository,
     private readonly renderer: TemplateRenderer,
@@ -47,6 +52,7 @@ export class TemplatesService {
   async update(key: string, dto: UpdateTemplateDto): Promise<TemplateResponseDto> {
     const content = contentOf(dto);
     this.renderer.check(content);
+    this.active.delete(key);
     const updated = await this.repository.update(key, dto.version, content);
     if (updated) return toTemplateResponse(updated);
     await this.get(key);
@@ -54,12 +60,14 @@ export class TemplatesService {
   }
 
   async setActive(key: string, active: boolean): Promise<TemplateResponseDto> {
+    this.active.delete(key);
     const template = await this.repository.setActive(key, active);
     if (!template) throw new TemplateNotFoundError(key);
     return toTemplateResponse(template);
   }
 
   async remove(key: string): Promise<void> {
+    this.active.delete(key);
     if (!(await this.repository.remove(key))) throw new TemplateNotFoundError(key);
   }
 
@@ -84,9 +92,14 @@ export class TemplatesService {
     return { key, version: template.version, locale, content: content as Record<string, unknown> };
   }
 
-  /** The template a send uses: it must exist and be active. */
+  /** The template a send uses: it must exist and be active. Briefly cached: every send needs it. */
   async activeDocument(key: string): Promise<TemplateDocument> {
-    const template = await this.document(key);
+    const cached = this.active.get(key);
+    const template = cached && cached.until > Date.now() ? cached.template : await this.document(key);
+    if (!cached || cached.template !== template) {
+      if (this.active.size > 1_000) this.active.clear();
+      this.active.set(key, { template, until: Date.now() + ACTIVE_TEMPLATE_TTL_MS });
+    }
     if (!template.active) throw new TemplateInactiveError(key);
     return template;
   }

@@ -47,6 +47,8 @@ export async function startDependencies(): Promise<Omit<Harness, 'app' | 'url' |
     EVENTS_CONSUMER_NAME: uniqueName('consumer'),
     EVENTS_CLAIM_IDLE_MS: '300',
     EVENTS_MAX_DELIVERIES: '3',
+    // Breakers are exercised by breaker.spec.ts; elsewhere scripted failures must not open them.
+    PROVIDER_BREAKER_MIN_CALLS: '1000',
   };
   return {
     env,
