@@ -38,7 +38,7 @@ describe('process faults on the running stack', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      env: { gateway: { UPSTREAM_BREAKER_MIN_CALLS: '5', UPSTREAM_BREAKER_WINDOW_MS: '3000', UPSTREAM_BREAKER_OPEN_MS: '1000' } },
+      env: { gateway: { UPSTREAM_BREAKER_MIN_CALLS: '5', UPSTREAM_BREAKER_WINDOW_MS: '10000', UPSTREAM_BREAKER_OPEN_MS: '1000' } },
     });
     const api = new Api(stack.gatewayUrl);
     person = await signUp(api, 'load');
@@ -69,7 +69,8 @@ describe('process faults on the running stack', () => {
     const load = startLoad(stack.gatewayUrl, steps, { workers: 4, pauseMs: 20 });
     await waitFor(async () => (await breakerState(stack, 'enterprise')) === 'open', { what: 'the enterprise breaker to open', timeoutMs: 20_000 }).catch(
       (error: Error) => {
-        throw new Error(`${error.message}; outcomes so far: ${JSON.stringify(summarize(load.outcomes).byStatus)}`);
+        const slowest = Math.max(...load.outcomes.map((outcome) => outcome.durationMs));
+        throw new Error(`${error.message}; outcomes so far: ${JSON.stringify(summarize(load.outcomes).byStatus)}, slowest ${slowest} ms`);
       },
     );
     const during = [...load.outcomes];
