@@ -19,7 +19,8 @@ interface Run {
 
 function schemathesis(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('bash', [FUZZ, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {
+    // Run inside test-results so schemathesis's own cache stays out of the sources.
+    execFile('bash', [FUZZ, ...args], { cwd: RESULTS, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, output: `${stdout}\n${stderr}` });
     });
