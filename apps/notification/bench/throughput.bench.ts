@@ -15,7 +15,7 @@ import { NOTE, report, round } from './report.js';
 const N = Number(process.env.BENCH_NOTIFICATIONS ?? 2_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 
-const h = await startHarness({ LOG_LEVEL: 'error', EMAIL_CONCURRENCY: '100' });
+const h = await startHarness({ LOG_LEVEL: 'error', EMAIL_CONCURRENCY: process.env.BENCH_EMAIL_CONCURRENCY ?? '100' });
 await createTemplate(h, 'bench', 'reminders', ['email']);
 const userId = await newRecipient(h);
 const pool = new Pool(h.url, { connections: CLIENTS });
