@@ -20,7 +20,7 @@ set -a
 set +a
 pnpm exec nx run-many -t build --outputStyle=static >/dev/null
 
-mapfile -t BENCHES < <(ls tools/bench/src/*.bench.ts libs/*/bench/*.bench.ts apps/*/bench/*.bench.ts 2>/dev/null | grep -- "$FILTER" || true)
+mapfile -t BENCHES < <(ls tools/bench/src/*.bench.ts libs/*/bench/*.bench.ts apps/*/bench/*.bench.ts tools/e2e/bench/*.bench.ts 2>/dev/null | grep -- "$FILTER" || true)
 : >"$OUT/summary.jsonl"
 for bench in "${BENCHES[@]}"; do
   name="$(echo "$bench" | sed 's#/#_#g; s#\.bench\.ts$##')"

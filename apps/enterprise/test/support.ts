@@ -24,7 +24,7 @@ export interface Harness {
 /** The real service on real FerretDB and Redis, with its own database and key prefix. */
 export async function startEnterprise(name: string, overrides: EnvSource = {}, shared?: { issuer: TestTokenIssuer; env: EnvSource }): Promise<Harness> {
   const issuer = shared?.issuer ?? (await startTestTokenIssuer());
-  const env: EnvSource = shared?.env ?? { ...issuer.env, MONGODB_URI: testDatabaseUri(name), REDIS_KEY_PREFIX: testKeyPrefix(name), ...overrides };
+  const env: EnvSource = shared?.env ?? { ...issuer.env, MONGODB_URI: testDatabaseUri(name), ...isolatedRedis(testKeyPrefix(name)), ...overrides };
   const app = await startTestApp(AppModule, appOptions, env);
   // Unique indexes (slug, clinic code, active binding) must exist before the rules are exercised.
   const connection = app.app.get<Connection>(getConnectionToken());
@@ -74,4 +74,9 @@ export async function grant(h: Harness, owner: string, orgId: string, body: Reco
   const reply = await h.call('POST', `/api/v1/organizations/${orgId}/bindings`, owner, body);
   if (reply.status !== 201) throw new Error(`binding not created: ${JSON.stringify(reply.body)}`);
   return reply.body;
+}
+
+/** Keys and the shared event stream both namespaced, so `${REDIS_KEY_PREFIX}events.enterprise` is this test's stream. */
+function isolatedRedis(prefix: string): EnvSource {
+  return { REDIS_KEY_PREFIX: prefix, EVENT_STREAM_PREFIX: prefix };
 }

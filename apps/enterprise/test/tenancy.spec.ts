@@ -144,14 +144,14 @@ describe('events and metrics', () => {
         const entries = (await redis.xrange(stream, '-', '+')) as [string, string[]][];
         const seen = new Set(entries.map(([, fields]) => fields[fields.indexOf('type') + 1]));
         return ['organization.created', 'clinic.created', 'assignment.created', 'rbac.binding-changed'].every((type) => seen.has(type)) ? seen : undefined;
-      });
+      }, { what: 'enterprise events in the stream', timeoutMs: 60_000 });
       expect(types.has('organization.created')).toBe(true);
       const ended = await h.call('POST', `/api/v1/organizations/${org.id}/assignments/${ids.assignmentId}/end`, owner, {});
       expect(ended.status).toBe(200);
       await waitFor(async () => {
         const entries = (await redis.xrange(stream, '-', '+')) as [string, string[]][];
         return entries.some(([, fields]) => fields.includes('assignment.ended'));
-      });
+      }, { what: 'assignment.ended in the stream', timeoutMs: 60_000 });
     } finally {
       redis.disconnect();
     }

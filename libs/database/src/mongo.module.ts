@@ -15,6 +15,9 @@ export function mongoOptions(env: DataEnv): ConnectOptions {
     // Fail fast instead of queueing queries for seconds while the database is away.
     bufferCommands: false,
     serverSelectionTimeoutMS: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    // The driver notices a returning server on its next heartbeat (10 s by default); readiness
+    // should turn green within a couple of seconds of the database coming back.
+    heartbeatFrequencyMS: 1_000,
     // Feeds mongodb_command_duration_seconds (see recordCommandDurations).
     monitorCommands: true,
   };

@@ -1,7 +1,9 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
+import { RedisEnv } from '@dentalos/core';
+import { createRedisClient } from '@dentalos/database';
 import { MetricsRegistry } from '@dentalos/metrics';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { EventPublisher } from './event-publisher.js';
@@ -17,6 +19,12 @@ export interface ProducerOptions {
 
 const PRODUCER_OPTIONS = Symbol('PRODUCER_OPTIONS');
 
+/**
+ * Streams are shared between services, so they are written without the producer's own key
+ * prefix: `events.user` is the same key for the user service and for its consumers.
+ */
+const STREAM_REDIS = Symbol('STREAM_REDIS');
+
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly relay: OutboxRelay;
@@ -27,20 +35,23 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(getConnectionToken()) connection: Connection,
     publisher: EventPublisher,
     metrics: MetricsRegistry,
+    @Inject(STREAM_REDIS) private readonly redis: Redis,
+    env: RedisEnv,
   ) {
+    const stream = `${env.EVENT_STREAM_PREFIX}${options.stream}`;
     const published = metrics.counter('events_published_total', 'Events published from outboxes to streams', ['stream', 'type']);
     const failures = metrics.counter('events_relay_failures_total', 'Outbox relay passes that failed', ['stream']);
     this.relay = new OutboxRelay({
-      stream: options.stream,
+      stream,
       publisher,
       intervalMs: options.intervalMs,
       collections: () =>
         connection.readyState === 1
           ? options.models.map((name) => connection.model(name).collection as unknown as Collection<Document>)
           : [],
-      onPublished: (events) => events.forEach((event) => published.inc({ stream: options.stream, type: event.type })),
+      onPublished: (events) => events.forEach((event) => published.inc({ stream, type: event.type })),
       onError: (error) => {
-        failures.inc({ stream: options.stream });
+        failures.inc({ stream });
         this.logger.warn(`relay pass failed: ${(error as Error).message}`);
       },
     });
@@ -52,6 +63,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** Call after a write that carried events. */
@@ -68,7 +80,12 @@ export class EventsModule {
       module: EventsModule,
       providers: [
         { provide: PRODUCER_OPTIONS, useValue: options },
-        { provide: EventPublisher, inject: [Redis], useFactory: (redis: Redis) => new EventPublisher(redis) },
+        {
+          provide: STREAM_REDIS,
+          inject: [RedisEnv],
+          useFactory: (env: RedisEnv) => createRedisClient({ ...env, REDIS_KEY_PREFIX: '' }, 'events'),
+        },
+        { provide: EventPublisher, inject: [STREAM_REDIS], useFactory: (redis: Redis) => new EventPublisher(redis) },
         OutboxRelayService,
       ],
       exports: [EventPublisher, OutboxRelayService],

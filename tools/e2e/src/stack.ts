@@ -105,6 +105,8 @@ async function launch(options: StackOptions, release: () => void): Promise<Stack
   const ended: ManagedProcess[] = [];
   const url = (service: ServiceName) => `http://127.0.0.1:${balancers.get(service)!.port}`;
   const keyPrefix = (service: ServiceName) => `${run}_${service}:`;
+  // Streams are shared by producers and consumers, so one namespace per stack run, not per service.
+  const streamPrefix = `${run}_`;
   const databaseUri = (service: ServiceName) => `${mongoUrl}/${run}_${service}`;
 
   const common = (service: ServiceName): Record<string, string> => ({
@@ -112,6 +114,7 @@ async function launch(options: StackOptions, release: () => void): Promise<Stack
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: keyPrefix(service),
+    EVENT_STREAM_PREFIX: streamPrefix,
     JWKS_URL: `${url('user')}/.well-known/jwks.json`,
     SHUTDOWN_DRAIN_MS: '1000',
     SHUTDOWN_TIMEOUT_MS: '10000',
@@ -132,9 +135,8 @@ async function launch(options: StackOptions, release: () => void): Promise<Stack
       WEBHOOK_SECRET: secrets.WEBHOOK_SECRET,
       SMTP_URL: MAILDEV_SMTP_URL,
       APP_BASE_URL: url('gateway'),
-      // Producers write through their prefixed Redis client; the consumer reads raw stream keys.
-      EVENTS_USER_STREAM: `${keyPrefix('user')}events.user`,
-      EVENTS_ENTERPRISE_STREAM: `${keyPrefix('enterprise')}events.enterprise`,
+      EVENTS_USER_STREAM: `${streamPrefix}events.user`,
+      EVENTS_ENTERPRISE_STREAM: `${streamPrefix}events.enterprise`,
       EVENTS_CONSUMER_NAME: `${run}-notification`,
       EVENTS_CLAIM_IDLE_MS: '2000',
       DELIVERY_RETRY_DELAYS_MS: '200,500,1000',

@@ -92,6 +92,10 @@ export class AssignmentsService {
       organizationId: orgId,
       assignmentId: id,
       clinicId: clinic._id,
+      clinicName: clinic.name,
+      clinicTimeZone: clinic.timeZone,
+      // The user id of the provider, named as consumers of user-centric events expect it.
+      providerUserId: dto.providerId,
       providerId: dto.providerId,
       role: dto.role,
       from: document.from,

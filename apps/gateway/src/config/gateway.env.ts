@@ -26,9 +26,11 @@ export class GatewayEnv extends RedisEnv {
     'users=user',
     'sessions=user',
     'organizations=enterprise',
+    'permissions=enterprise',
     'notifications=notification',
     'templates=notification',
     'preferences=notification',
+    'contacts=notification',
   ];
 
   /** `path=upstream` for exact paths outside /api/v1 (the signing keys). */

@@ -19,14 +19,18 @@ export function signingKey(kid: string, status: KeyStatus): SigningKeyConfig {
 export interface UserTestEnv extends Record<string, string> {
   MONGODB_URI: string;
   REDIS_KEY_PREFIX: string;
+  EVENT_STREAM_PREFIX: string;
   JWT_SIGNING_KEYS: string;
   EVENT_SEALING_KEY: string;
 }
 
 export function userTestEnv(prefix: string, keys: SigningKeyConfig[] = [signingKey(`${prefix}-1`, 'active')]): UserTestEnv {
+  const keyPrefix = testKeyPrefix(prefix);
   return {
     MONGODB_URI: testDatabaseUri(prefix),
-    REDIS_KEY_PREFIX: testKeyPrefix(prefix),
+    REDIS_KEY_PREFIX: keyPrefix,
+    // The stream gets the same namespace, so `${REDIS_KEY_PREFIX}events.user` is this test's stream.
+    EVENT_STREAM_PREFIX: keyPrefix,
     JWT_SIGNING_KEYS: JSON.stringify(keys),
     EVENT_SEALING_KEY: randomBytes(32).toString('base64'),
   };

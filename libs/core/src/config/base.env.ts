@@ -93,6 +93,13 @@ export class RedisEnv extends BaseEnv {
   @IsInt()
   @Min(10)
   REDIS_COMMAND_TIMEOUT_MS = 500;
+
+  /**
+   * Namespace before shared event stream names (`events.user`…). Streams are read by other
+   * services, so they never take REDIS_KEY_PREFIX; empty in deployments, set by tests to isolate.
+   */
+  @IsString()
+  EVENT_STREAM_PREFIX = '';
 }
 
 /** Services that own a MongoDB database as well. */

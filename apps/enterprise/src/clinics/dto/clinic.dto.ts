@@ -137,7 +137,11 @@ export class ListClinicsQuery extends PageQueryDto {
 }
 
 export class EffectiveSettingDto {
-  @ApiProperty({ example: 30, description: 'The value in force at this clinic' })
+  @ApiProperty({
+    description: 'The value in force at this clinic',
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
+    example: 30,
+  })
   value: unknown;
 
   @ApiProperty({ enum: ['clinic', 'organization', 'default'], example: 'organization' })
