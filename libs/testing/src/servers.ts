@@ -52,7 +52,7 @@ export async function privateFerretDb(): Promise<PrivateServer> {
     (listenPort, dir) =>
       spawnManaged(join(REPO_ROOT, '.tools/bin/ferretdb'), [
         '--handler=sqlite',
-        `--sqlite-url=file:${dir}/`,
+        `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
         `--state-dir=${dir}`,
         `--listen-addr=127.0.0.1:${listenPort}`,
         '--debug-addr=-',
