@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class TokenPairDto {
-  @ApiProperty({ description: 'RS256 JWT, at most 10 minutes', example: 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjIwMjUtMDYtYSIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI3ZDFmIn0.c2ln' })
+  @ApiProperty({ description: 'RS256 JWT, at most 10 minutes', example: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI3ZDFmIn0.c2ln' })
   accessToken: string;
 
   @ApiProperty({ example: 'Bearer' })
