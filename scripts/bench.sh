@@ -22,25 +22,28 @@ pnpm exec nx run-many -t build --outputStyle=static >/dev/null
 
 mapfile -t BENCHES < <(ls tools/bench/src/*.bench.ts libs/*/bench/*.bench.ts apps/*/bench/*.bench.ts tools/e2e/bench/*.bench.ts 2>/dev/null | grep -- "$FILTER" || true)
 : >"$OUT/summary.jsonl"
+: >"$OUT/ran.txt"
 for bench in "${BENCHES[@]}"; do
   name="$(echo "$bench" | sed 's#/#_#g; s#\.bench\.ts$##')"
   echo "[bench] $bench"
-  if node --conditions=@dentalos/source --import @swc-node/register/esm-register "$bench" >"$OUT/$name.log" 2>&1; then
+  if node --expose-gc --conditions=@dentalos/source --import @swc-node/register/esm-register "$bench" >"$OUT/$name.log" 2>&1; then
     status=ok
   else
     status=failed
   fi
-  grep '^BENCH ' "$OUT/$name.log" | sed 's/^BENCH //' | while read -r line; do
+  { grep '^BENCH ' "$OUT/$name.log" || true; } | sed 's/^BENCH //' | while read -r line; do
     echo "{\"bench\":\"$bench\",\"status\":\"$status\",\"result\":$line}" >>"$OUT/summary.jsonl"
   done
+  echo "$bench" >>"$OUT/ran.txt"
   [ "$status" = ok ] || echo "{\"bench\":\"$bench\",\"status\":\"failed\",\"result\":{\"name\":\"(run failed; see bench/out/$name.log)\",\"value\":0,\"unit\":\"\"}}" >>"$OUT/summary.jsonl"
 done
 
-node - "$OUT" <<'JS'
+node - "$OUT" "$FILTER" <<'JS'
 const fs = require('node:fs');
 const os = require('node:os');
 const { execSync } = require('node:child_process');
 const out = process.argv[2];
+const filter = process.argv[3];
 const rows = fs.readFileSync(`${out}/summary.jsonl`, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
 const commit = execSync('git rev-parse --short HEAD').toString().trim();
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -51,12 +54,25 @@ const lines = [
   `Date: ${new Date().toISOString()}  Commit: ${commit}`,
   '',
   'Produced by `make bench` (scripts/bench.sh). Figures from a shared 2-core machine: compare ratios measured in the same run rather than absolute numbers.',
+  ...(filter ? ['', `Only the benchmarks matching \`${filter}\` ran (\`bash scripts/bench.sh '${filter}'\`).`] : []),
   '',
   '| benchmark | figure | value | unit | target |',
   '|---|---|---|---|---|',
   ...rows.map(({ bench, result }) => `| ${bench} | ${result.name} | ${result.value} | ${result.unit ?? ''} | ${result.target ?? ''} |`),
   '',
+  '## What each benchmark printed',
+  '',
 ];
+// Benchmarks report in their own words too; keep their closing lines (figures, ratios, verdicts).
+for (const bench of fs.readFileSync(`${out}/ran.txt`, 'utf8').trim().split('\n').filter(Boolean)) {
+  const log = fs.readFileSync(`${out}/${bench.replace(/\//g, '_').replace(/\.bench\.ts$/, '')}.log`, 'utf8');
+  const kept = log
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('BENCH ') && !line.startsWith('{'))
+    .slice(-25);
+  lines.push(`### ${bench}`, '', '```', ...kept, '```', '');
+}
 fs.writeFileSync('bench/RESULTS.md', lines.join('\n'));
 console.log(`[bench] wrote bench/RESULTS.md (${rows.length} figures)`);
 JS
