@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/page.query.js';
 
-export class ListDeadLettersQuery {
+export class ListDeadLettersQuery extends PageQuery(500) {
   @ApiPropertyOptional({ enum: ['open', 'replayed'], default: 'open' })
   @IsOptional()
   @IsIn(['open', 'replayed'])
@@ -13,20 +13,6 @@ export class ListDeadLettersQuery {
   @IsIn(['delivery', 'event'])
   kind?: 'delivery' | 'event';
 
-  @ApiPropertyOptional({ example: 50, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit = 50;
-
-  @ApiPropertyOptional({ example: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
 }
 
 export class DeadLetterDto {

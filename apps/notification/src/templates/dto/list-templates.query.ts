@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import { toBoolean } from '@dentalos/core';
+import { PageQuery } from '../../common/page.query.js';
 
-export class ListTemplatesQuery {
+export class ListTemplatesQuery extends PageQuery(200) {
   @ApiPropertyOptional({ example: 'security' })
   @IsOptional()
   @Matches(/^[a-z][a-z0-9-]{0,39}$/)
@@ -15,18 +16,4 @@ export class ListTemplatesQuery {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ example: 50, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional({ example: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
 }
