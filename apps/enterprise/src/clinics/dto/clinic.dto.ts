@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
@@ -63,59 +63,10 @@ export class CreateClinicDto {
   settings?: SettingsDto;
 }
 
-export class UpdateClinicDto {
-  @Text(1, 120, { optional: true, example: 'Rivoli' })
-  name?: string;
-
+/** Every creation field but the code (a clinic's code is its stable identity), all optional. */
+export class UpdateClinicDto extends PartialType(OmitType(CreateClinicDto, ['code'] as const)) {
   @OneOf(['active', 'inactive'], { optional: true, example: 'inactive', description: 'Activating takes a plan slot' })
   status?: 'active' | 'inactive';
-
-  @ApiPropertyOptional({ example: 'Europe/Paris' })
-  @IsOptional()
-  @IsTimeZone()
-  timeZone?: string;
-
-  @ApiPropertyOptional({ type: AddressDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AddressDto)
-  address?: AddressDto;
-
-  @ApiPropertyOptional({ type: ContactDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContactDto)
-  contact?: ContactDto;
-
-  @ApiPropertyOptional({ type: [OpeningHoursDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(21)
-  @ValidateNested({ each: true })
-  @Type(() => OpeningHoursDto)
-  openingHours?: OpeningHoursDto[];
-
-  @ApiPropertyOptional({ type: [ClosureDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(366)
-  @ValidateNested({ each: true })
-  @Type(() => ClosureDto)
-  closures?: ClosureDto[];
-
-  @ApiPropertyOptional({ example: ['dentist', 'hygienist', 'assistant'] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key such as dentist' })
-  providerRoles?: string[];
-
-  @ApiPropertyOptional({ type: SettingsDto, description: 'Replaces the clinic overrides; {} inherits everything' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SettingsDto)
-  settings?: SettingsDto;
 }
 
 export class ListClinicsQuery extends PageQueryDto {
