@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsEntityId, IsUserId } from '../../common/ids.js';
@@ -75,29 +75,8 @@ export class CreateAssignmentDto {
   primary?: boolean;
 }
 
-export class UpdateAssignmentDto {
-  @ApiPropertyOptional({ type: [WeeklySlotDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(42)
-  @ValidateNested({ each: true })
-  @Type(() => WeeklySlotDto)
-  slots?: WeeklySlotDto[];
-
-  @ApiPropertyOptional({ type: [ExceptionDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => ExceptionDto)
-  exceptions?: ExceptionDto[];
-
-  @ApiPropertyOptional({ example: true, description: 'Only true is accepted: promote to primary (demotes the previous one)' })
-  @IsOptional()
-  @IsBoolean()
-  primary?: boolean;
-}
+/** The schedule part of an assignment; who, where, in what role and from when stay fixed. */
+export class UpdateAssignmentDto extends PartialType(PickType(CreateAssignmentDto, ['slots', 'exceptions', 'primary'] as const)) {}
 
 export class EndAssignmentDto {
   @ApiPropertyOptional({ example: '2026-06-30', description: 'Day the assignment stops (exclusive); default today (UTC)' })
