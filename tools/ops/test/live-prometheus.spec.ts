@@ -123,7 +123,17 @@ describe('live check: a real Prometheus scrapes the running services', () => {
       timeoutMs: 30_000,
       what: 'four scrapes',
     });
-  });
+    // A rule group may first evaluate before rates have two samples; its next pass (every 30 s)
+    // sees the traffic, so wait for the recorded error ratios rather than for one evaluation.
+    const errorRatios = ['5m', '1h', '1d'].map((window) => `service:http_server_requests_errors:ratio_rate${window}`);
+    await waitFor(
+      async () => {
+        for (const expr of errorRatios) if (((await query(expr)).data?.result.length ?? 0) < APPS.length) return false;
+        return true;
+      },
+      { timeoutMs: 75_000, intervalMs: 1_000, what: 'recorded error ratios for every service' },
+    );
+  }, 180_000);
 
   afterAll(async () => {
     for (const child of processes.reverse()) await child.stop();
