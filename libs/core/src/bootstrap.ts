@@ -11,6 +11,7 @@ import { currentConfigSource, withConfigSource } from './config/config-source.js
 import { ProblemDto } from './http/problem.dto.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { securityHeaders } from './http/security-headers.js';
+import { IdleConnectionCloser } from './lifecycle/idle-connections.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
 import { assertNoOperatorKeys } from './validation/operator-keys.js';
 import { createValidationPipe } from './validation/validation.pipe.js';
@@ -101,13 +102,16 @@ export async function createApp<T extends BaseEnv>(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const IDLE_SWEEP_DELAY_MS = 250;
-
 /**
  * SIGTERM: readiness turns 503 at once while the listener keeps serving for the drain window,
  * then the server stops accepting, in-flight requests finish and connections close.
  */
-export async function shutDownGracefully(app: NestFastifyApplication, env: BaseEnv, signal: string): Promise<void> {
+export async function shutDownGracefully(
+  app: NestFastifyApplication,
+  env: BaseEnv,
+  signal: string,
+  idleConnections = new IdleConnectionCloser(app.getHttpServer()),
+): Promise<void> {
   const logger = app.get(Logger);
   app.get(ShutdownState).beginDraining();
   logger.log(`${signal} received: draining for ${env.SHUTDOWN_DRAIN_MS} ms`, 'Shutdown');
@@ -117,19 +121,11 @@ export async function shutDownGracefully(app: NestFastifyApplication, env: BaseE
   }, env.SHUTDOWN_DRAIN_MS + env.SHUTDOWN_TIMEOUT_MS);
   deadline.unref();
   await sleep(env.SHUTDOWN_DRAIN_MS);
-  const server = app.getHttpServer();
-  // Under a process manager's cluster, connections handed over just before the listener closed
-  // still arrive; sweeping idle sockets a moment later lets their first request be served.
-  let sweeper: NodeJS.Timeout | undefined;
-  const sweepStart = setTimeout(() => {
-    server.closeIdleConnections();
-    sweeper = setInterval(() => server.closeIdleConnections(), 100);
-  }, IDLE_SWEEP_DELAY_MS);
+  const stopSweeping = idleConnections.start();
   try {
     await app.close();
   } finally {
-    clearTimeout(sweepStart);
-    clearInterval(sweeper);
+    stopSweeping();
   }
   logger.log('shutdown complete', 'Shutdown');
 }
@@ -147,13 +143,14 @@ export async function bootstrap<T extends BaseEnv>(appModule: Type<unknown>, opt
     throw error;
   }
   const { app, env } = created;
+  const idleConnections = new IdleConnectionCloser(app.getHttpServer());
   await app.listen({ port: env.PORT, host: env.HOST });
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      shutDownGracefully(app, env, signal).then(
+      shutDownGracefully(app, env, signal, idleConnections).then(
         () => process.exit(0),
         (error: unknown) => {
           app.get(Logger).error({ err: error }, 'shutdown failed', 'Shutdown');
