@@ -12,6 +12,7 @@ import { ProblemDto } from './http/problem.dto.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { securityHeaders } from './http/security-headers.js';
 import { IdleConnectionCloser } from './lifecycle/idle-connections.js';
+import { OneShotCommands, requestedCommand, UnknownCommandError } from './lifecycle/one-shot-commands.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
 import { assertNoOperatorKeys } from './validation/operator-keys.js';
 import { createValidationPipe } from './validation/validation.pipe.js';
@@ -130,7 +131,23 @@ export async function shutDownGracefully(
   logger.log('shutdown complete', 'Shutdown');
 }
 
-/** What each `main.ts` calls: create, listen, tell pm2 we are ready, handle signals. */
+/** Runs one registered operational command against a created app; the process's exit code. */
+export async function runOneShotCommand(app: INestApplication, name: string): Promise<number> {
+  try {
+    process.stdout.write(`${await app.get(OneShotCommands).run(name)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`--${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof UnknownCommandError ? 64 : 1; // EX_USAGE
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * What each `main.ts` calls: create, listen, tell pm2 we are ready, handle signals; or, with
+ * `--<command>` on the command line, run that command once and exit.
+ */
 export async function bootstrap<T extends BaseEnv>(appModule: Type<unknown>, options: BootstrapOptions<T>): Promise<NestFastifyApplication> {
   let created: CreatedApp<T>;
   try {
@@ -143,6 +160,8 @@ export async function bootstrap<T extends BaseEnv>(appModule: Type<unknown>, opt
     throw error;
   }
   const { app, env } = created;
+  const command = requestedCommand();
+  if (command) process.exit(await runOneShotCommand(app, command));
   const idleConnections = new IdleConnectionCloser(app.getHttpServer());
   await app.listen({ port: env.PORT, host: env.HOST });
   let stopping = false;

@@ -5,6 +5,7 @@ import type { BaseEnv } from './config/base.env.js';
 import type { EnvClass } from './config/config.loader.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './errors/problem.filter.js';
+import { OneShotCommands } from './lifecycle/one-shot-commands.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -26,8 +27,8 @@ export class PlatformModule {
         LoggingModule.forRoot(options.service),
         MetricsModule.forRoot({ service: options.service }),
       ],
-      providers: [ShutdownState, { provide: APP_FILTER, useClass: ProblemFilter }],
-      exports: [ShutdownState],
+      providers: [ShutdownState, OneShotCommands, { provide: APP_FILTER, useClass: ProblemFilter }],
+      exports: [ShutdownState, OneShotCommands],
     };
   }
 }
