@@ -3,14 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpMetrics } from '@dentalos/metrics';
-import type { FastifyInstance } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { BaseEnv } from './config/base.env.js';
 import { ConfigError, type EnvClass, type EnvSource, loadConfig } from './config/config.loader.js';
 import { currentConfigSource, withConfigSource } from './config/config-source.js';
 import { ProblemDto } from './http/problem.dto.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
-import { securityHeaders } from './http/security-headers.js';
+import { API_SECURITY_HEADER_OPTIONS, SECURITY_HEADER_OPTIONS, securityHeaders } from './http/security-headers.js';
+import { installRequestLog } from './logging/request-log.js';
 import { IdleConnectionCloser } from './lifecycle/idle-connections.js';
 import { OneShotCommands, requestedCommand, UnknownCommandError } from './lifecycle/one-shot-commands.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
@@ -50,18 +51,29 @@ function createAdapter(env: BaseEnv): FastifyAdapter {
   });
 }
 
+const DOCS_PATH = '/api-docs';
+
+/** Callback hooks throughout: an async hook costs a promise per request on every route. */
 function installEdgeHooks(fastify: FastifyInstance, shutdown: ShutdownState): void {
-  const headers = securityHeaders();
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+  const apiHeaders = securityHeaders(API_SECURITY_HEADER_OPTIONS);
+  const pageHeaders = securityHeaders(SECURITY_HEADER_OPTIONS);
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    reply.headers(request.url.startsWith(DOCS_PATH) ? pageHeaders : apiHeaders).header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   // While draining, every response asks the client to reconnect, so kept-alive sockets end
   // with their last response instead of holding the shutdown open.
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
     if (shutdown.draining) reply.header('connection', 'close');
+    done(null, payload);
   });
-  fastify.addHook('preValidation', async (request) => {
-    if (request.body !== undefined) assertNoOperatorKeys(request.body);
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    try {
+      if (request.body !== undefined) assertNoOperatorKeys(request.body);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
 }
 
@@ -72,7 +84,7 @@ function setUpSwagger(app: INestApplication, options: Pick<BootstrapOptions<Base
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer');
   if (options.description) builder.setDescription(options.description);
   const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto] });
-  SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs-json', yamlDocumentUrl: 'api-docs-yaml' });
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, { jsonDocumentUrl: 'api-docs-json', yamlDocumentUrl: 'api-docs-yaml' });
 }
 
 /**
@@ -92,6 +104,7 @@ export async function createApp<T extends BaseEnv>(
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   installEdgeHooks(fastify, app.get(ShutdownState));
+  installRequestLog(fastify, PinoLogger.root);
   app.get(HttpMetrics).install(fastify);
   if (env.CORS_ORIGINS.length > 0) app.enableCors({ origin: env.CORS_ORIGINS, credentials: true, exposedHeaders: [REQUEST_ID_HEADER] });
   app.useGlobalPipes(createValidationPipe());

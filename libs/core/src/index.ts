@@ -36,4 +36,4 @@ export { type BootstrapOptions, type CreatedApp, bootstrap, createApp, runOneSho
 export { assertNoOperatorKeys, findOperatorKeys } from './validation/operator-keys.js';
 export { createValidationPipe } from './validation/validation.pipe.js';
 export { IS_PUBLIC, Public } from './http/public.decorator.js';
-export { SECURITY_HEADER_OPTIONS, securityHeaders } from './http/security-headers.js';
+export { API_SECURITY_HEADER_OPTIONS, SECURITY_HEADER_OPTIONS, securityHeaders } from './http/security-headers.js';

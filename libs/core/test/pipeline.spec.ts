@@ -92,10 +92,15 @@ describe('request pipeline', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sets security headers', async () => {
-    const response = await fetch(`${app.url}/api/v1/things/1`);
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+  it('sets the API security headers on JSON responses and the page headers on Swagger UI', async () => {
+    const api = await fetch(`${app.url}/api/v1/things/1`);
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(api.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(api.headers.get('x-frame-options')).toBe('DENY');
+    expect(api.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    const page = await fetch(`${app.url}/api-docs`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
 
   it('records the route template, not the raw URL, with the status written after filters', async () => {

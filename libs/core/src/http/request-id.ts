@@ -9,13 +9,8 @@ export function isValidRequestId(value: unknown): value is string {
   return typeof value === 'string' && VALID_REQUEST_ID.test(value);
 }
 
-/**
- * Keeps a caller's request id when it is well formed, else makes one. The id is also set on the
- * raw request so pino-http logs the same id Fastify uses.
- */
+/** Keeps a caller's request id when it is well formed, else makes one. */
 export function requestIdFor(request: IncomingMessage): string {
   const incoming = request.headers[REQUEST_ID_HEADER];
-  const id = isValidRequestId(incoming) ? incoming : randomUUID();
-  (request as IncomingMessage & { id?: string }).id = id;
-  return id;
+  return isValidRequestId(incoming) ? incoming : randomUUID();
 }

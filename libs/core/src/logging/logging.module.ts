@@ -1,14 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BaseEnv } from '../config/base.env.js';
 import { redactSecrets } from './redaction.js';
 
-/** Probes and scrapes would drown real traffic in the request log. */
-const OPERATIONAL_PATH = /^\/(health\/|metrics(\?|$))/;
-
-type LoggedRequest = IncomingMessage & { id?: string };
-
+/**
+ * One pino logger per process: Nest's own logs go through nestjs-pino's Logger, and each request
+ * is logged once by a Fastify hook (see request-log.ts). nestjs-pino's per-request middleware is
+ * left off: it puts every request in an AsyncLocalStorage context, and Node's promise hooks behind
+ * it tax every promise of the process. Logs written while handling a request name its id
+ * themselves (e.g. ProblemFilter).
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(service: string): DynamicModule {
@@ -18,21 +19,16 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [BaseEnv],
           useFactory: (env: BaseEnv) => ({
+            forRoutes: [],
             pinoHttp: {
               level: env.LOG_LEVEL,
               base: { service },
               formatters: { log: redactSecrets },
-              autoLogging: { ignore: (request: IncomingMessage) => OPERATIONAL_PATH.test(request.url ?? '') },
-              customProps: (request: IncomingMessage) => ({
-                requestId: (request as LoggedRequest).id,
-                traceparent: request.headers.traceparent,
-              }),
-              customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-              // Only what an operator needs: headers (tokens, cookies) and bodies stay out.
+              // Only what an operator needs: headers (tokens, cookies) and bodies stay out, even
+              // when a raw request or response is logged.
               serializers: {
-                req: (request: LoggedRequest) => ({ method: request.method, url: request.url }),
-                res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
+                req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url }),
+                res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
               },
             },
           }),
