@@ -30,7 +30,7 @@ export { REQUEST_ID_HEADER, isValidRequestId, requestIdFor } from './http/reques
 export { type OneShotCommand, OneShotCommands, UnknownCommandError, requestedCommand } from './lifecycle/one-shot-commands.js';
 export { ShutdownState } from './lifecycle/shutdown-state.js';
 export { LoggingModule } from './logging/logging.module.js';
-export { REDACTED, SECRET_KEYS, createSecretRedactor, redactSecrets } from './logging/redaction.js';
+export { REDACTED, SECRET_KEYS, createSecretRedactor, redactSecrets, redactUrl } from './logging/redaction.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { type BootstrapOptions, type CreatedApp, bootstrap, createApp, runOneShotCommand, shutDownGracefully } from './bootstrap.js';
 export { assertNoOperatorKeys, findOperatorKeys } from './validation/operator-keys.js';

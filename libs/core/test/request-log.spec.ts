@@ -70,9 +70,9 @@ afterAll(async () => {
 
 describe('request log', () => {
   it('writes one JSON line per request with its id, route, status and time, and no credentials', async () => {
-    await fetch(`${url}/api/v1/things/7?verbose=1`, { headers: { 'x-request-id': 'log-ok-12345', authorization: `Bearer ${TOKEN}` } });
+    await fetch(`${url}/api/v1/things/7?verbose=1&Token=${TOKEN}`, { headers: { 'x-request-id': 'log-ok-12345', authorization: `Bearer ${TOKEN}` } });
     const line = await logged('log-ok-12345');
-    expect(line).toMatchObject({ level: 30, service: 'fixture', method: 'GET', url: '/api/v1/things/7?verbose=1', statusCode: 200 });
+    expect(line).toMatchObject({ level: 30, service: 'fixture', method: 'GET', url: '/api/v1/things/7?verbose=1&Token=%5Bredacted%5D', statusCode: 200 });
     expect(line.responseTime).toBeGreaterThanOrEqual(0);
     expect(output).not.toContain(TOKEN);
   });

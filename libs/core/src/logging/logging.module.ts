@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { BaseEnv } from '../config/base.env.js';
+import { logDestination } from './log-destination.js';
 import { redactSecrets } from './redaction.js';
 
 /**
@@ -20,17 +21,20 @@ export class LoggingModule {
           inject: [BaseEnv],
           useFactory: (env: BaseEnv) => ({
             forRoutes: [],
-            pinoHttp: {
-              level: env.LOG_LEVEL,
-              base: { service },
-              formatters: { log: redactSecrets },
-              // Only what an operator needs: headers (tokens, cookies) and bodies stay out, even
-              // when a raw request or response is logged.
-              serializers: {
-                req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url }),
-                res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+            pinoHttp: [
+              {
+                level: env.LOG_LEVEL,
+                base: { service },
+                formatters: { log: redactSecrets },
+                // Only what an operator needs: headers (tokens, cookies) and bodies stay out, even
+                // when a raw request or response is logged.
+                serializers: {
+                  req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url }),
+                  res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+                },
               },
-            },
+              logDestination(),
+            ],
           }),
         }),
       ],

@@ -53,3 +53,20 @@ export function createSecretRedactor(keys: readonly string[] = SECRET_KEYS) {
 }
 
 export const redactSecrets = createSecretRedactor();
+
+const SECRET_KEY_SET = new Set(SECRET_KEYS.map((key) => key.toLowerCase()));
+
+/** A URL fit for a log line: the values of secret-named query parameters are replaced. */
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const query = new URLSearchParams(url.slice(queryStart + 1));
+  let redacted = false;
+  for (const key of new Set(query.keys())) {
+    if (SECRET_KEY_SET.has(key.toLowerCase())) {
+      query.set(key, REDACTED);
+      redacted = true;
+    }
+  }
+  return redacted ? `${url.slice(0, queryStart)}?${query.toString()}` : url;
+}

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { Logger, Level } from 'pino';
+import type { Level, Logger } from 'pino';
+import { redactUrl } from './redaction.js';
 
 /** Probes and scrapes would drown real traffic in the request log. */
 const OPERATIONAL_PATH = /^\/(health\/|metrics(\?|$))/;
@@ -9,7 +10,7 @@ function levelFor(statusCode: number): Level {
 }
 
 function requestFields(request: FastifyRequest) {
-  return { requestId: request.id, traceparent: request.headers.traceparent, method: request.method, url: request.url };
+  return { requestId: request.id, traceparent: request.headers.traceparent, method: request.method, url: redactUrl(request.url) };
 }
 
 /**
