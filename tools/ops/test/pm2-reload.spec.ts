@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, testDatabaseUri, testKeyPrefix, waitFor } from '@dentalos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run } from './support.js';
@@ -24,14 +26,7 @@ interface AppConfig {
 
 const ecosystem = require(join(ROOT, 'ecosystem.config.js')) as { apps: AppConfig[] };
 const RELOADED = ['gateway', 'enterprise'];
-
-/**
- * A kept-alive or just-accepted socket the old worker closes before reading the request on it
- * fails with these. Known gap: libs/core's shutdown sweeps idle sockets while the pm2 cluster
- * master may still hand that worker connections, so a few such resets happen under load. They
- * are counted and printed, not hidden; every other kind of failure fails the test.
- */
-const CONNECTION_RESET = /other side closed|ECONNRESET|UND_ERR_SOCKET/;
+const execFileAsync = promisify(execFile);
 
 describe('ecosystem.config.js', () => {
   it('runs every app in cluster mode with ready-wait, a memory limit and log files', () => {
@@ -94,13 +89,12 @@ describe('pm2 reload under steady load', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it.each(RELOADED)('`pm2 reload %s` replaces every worker with no refused connection and no error answer', async (name) => {
+  it.each(RELOADED)('`pm2 reload %s` replaces every worker with no refused connection, reset or error answer', async (name) => {
     const before = pids(name);
     expect(before.length).toBe(ecosystem.apps.find((app) => app.name === name)!.instances);
     const url = `http://127.0.0.1:${ports[name]}/health/liveness`;
     const failures: string[] = [];
     let served = 0;
-    let resets = 0;
     let loading = true;
     // Eight clients with keep-alive connections, back to back, for the whole reload.
     const clients = Array.from({ length: 8 }, async () => {
@@ -111,14 +105,17 @@ describe('pm2 reload under steady load', () => {
           if (response.status === 200) served += 1;
           else failures.push(`status ${response.status}`);
         } catch (error) {
-          const reason = String((error as Error).cause ?? error);
-          if (CONNECTION_RESET.test(reason)) resets += 1;
-          else failures.push(reason);
+          failures.push(String((error as Error).cause ?? error));
         }
       }
     });
     await waitFor(() => served > 50, { what: 'load running' });
-    const reload = await new Promise<ReturnType<typeof run>>((resolve) => setImmediate(() => resolve(pm2('reload', name))));
+    // Asynchronous, so the clients keep sending for the whole reload.
+    const servedAtReloadStart = served;
+    const reload = await execFileAsync(PM2, ['reload', name], { env }).then(
+      () => ({ status: 0, stderr: '' }),
+      (error: { code?: number; stderr?: string }) => ({ status: error.code ?? -1, stderr: error.stderr ?? '' }),
+    );
     const servedAtReloadEnd = served;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     loading = false;
@@ -128,9 +125,12 @@ describe('pm2 reload under steady load', () => {
     const after = pids(name);
     expect(after.length).toBe(before.length);
     for (const pid of after) expect(before).not.toContain(pid);
-    expect(servedAtReloadEnd).toBeGreaterThan(50);
-    // No refused connection (the listener hand-over has no gap), no 5xx/503 answer.
-    expect(failures).toEqual([]);
-    console.info(`pm2 reload ${name}: ${served} requests served, ${resets} sockets reset before a response`);
+    // Requests were answered while the workers were being replaced, not only before and after.
+    expect(servedAtReloadEnd - servedAtReloadStart).toBeGreaterThan(0);
+    // No refused connection (the listener hand-over has no gap), no socket reset before its
+    // response (idle sockets are closed only once quiet), no 5xx/503 answer.
+    const tally: Record<string, number> = {};
+    for (const failure of failures) tally[failure] = (tally[failure] ?? 0) + 1;
+    expect(tally, `${served} requests served`).toEqual({});
   });
 });
