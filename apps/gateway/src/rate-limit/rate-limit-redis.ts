@@ -6,9 +6,9 @@ import { GatewayEnv } from '../config/gateway.env.js';
 export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 
 /**
- * A connection of the rate limiter's own, with auto-pipelining: every request runs one script,
- * and under load the checks issued in the same event-loop turn leave in one write instead of
- * one write each. Same fail-fast settings as every other client, with a tighter command timeout
+ * A connection of the rate limiter's own: the limiter already sends the checks of one event-loop
+ * turn as one script call, so ioredis's auto-pipelining would only add its bookkeeping. Same
+ * fail-fast settings as every other client, with a tighter command timeout
  * (RATE_LIMIT_REDIS_TIMEOUT_MS) because every request waits for it.
  */
 export const rateLimitRedisProvider: Provider = {
@@ -16,7 +16,6 @@ export const rateLimitRedisProvider: Provider = {
   inject: [GatewayEnv],
   useFactory: (env: GatewayEnv): Redis => {
     const client = createRedisClient(env, 'rate-limit');
-    client.options.enableAutoPipelining = true;
     client.options.commandTimeout = env.RATE_LIMIT_REDIS_TIMEOUT_MS;
     return client;
   },
