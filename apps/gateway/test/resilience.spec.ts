@@ -91,6 +91,24 @@ describe('circuit breaker per upstream', () => {
     expect((await call(gateway.url, '/api/v1/flaky/a')).status).toBe(502);
     expect(await breakerOf(gateway.url, 'flaky')).toBe('open');
   });
+
+  it('sends the half-open trial once, without retries, and counts only attempts that were sent', async () => {
+    const gateway = await gatewayWith({ UPSTREAM_RETRIES: '2', UPSTREAM_RETRY_BASE_DELAY_MS: '1', UPSTREAM_BREAKER_MIN_CALLS: '2', UPSTREAM_BREAKER_OPEN_MS: '500' });
+    flaky.behave = answer(500); // not retryable: two calls, two attempts
+    await call(gateway.url, '/api/v1/flaky/b');
+    await call(gateway.url, '/api/v1/flaky/b');
+    expect(await breakerOf(gateway.url, 'flaky')).toBe('open');
+    expect((await call(gateway.url, '/api/v1/flaky/b')).status).toBe(503); // refused, never sent
+    await waitFor(async () => (await breakerOf(gateway.url, 'flaky')) === 'half-open', { what: 'half-open' });
+    flaky.behave = answer(503); // retryable, but a trial call is not retried
+    const before = flaky.seen.length;
+    expect((await call(gateway.url, '/api/v1/flaky/b')).status).toBe(503);
+    expect(flaky.seen.length - before).toBe(1);
+    expect(await breakerOf(gateway.url, 'flaky')).toBe('open');
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_upstream_attempts_total\{upstream="flaky",kind="primary",service="gateway"\} 3\n/);
+    expect(metrics).not.toMatch(/gateway_upstream_attempts_total\{upstream="flaky",kind="retry",service="gateway"\} [1-9]/);
+  });
 });
 
 describe('retries', () => {

@@ -9,6 +9,28 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** The client's body stopped arriving before the route deadline: its connection is closed. */
+export class RequestBodyTimeoutError extends AppError {
+  constructor() {
+    super(408, 'REQUEST_TIMEOUT', 'The request body did not arrive in time.', { headers: { connection: 'close' } });
+  }
+}
+
+/** The client went away (or its connection was cut) while sending the body. */
+export class RequestBodyAbortedError extends AppError {
+  constructor(cause: unknown) {
+    super(400, 'REQUEST_BODY_ABORTED', 'The request body was cut off by the client.', { headers: { connection: 'close' }, cause });
+  }
+}
+
+/** Failures of the client's own making, which say nothing about an upstream's health. */
+export function isClientFault(error: unknown): boolean {
+  const isOwn = (candidate: unknown) =>
+    candidate instanceof PayloadTooLargeError || candidate instanceof RequestBodyTimeoutError || candidate instanceof RequestBodyAbortedError;
+  // undici may wrap the body stream's error.
+  return isOwn(error) || isOwn((error as { cause?: unknown } | undefined)?.cause);
+}
+
 export class UpstreamTimeoutError extends AppError {
   constructor(upstream: string) {
     super(504, 'UPSTREAM_TIMEOUT', `The ${upstream} service did not answer in time.`, { extensions: { upstream } });

@@ -1,34 +1,29 @@
-import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  type ExecuteContext,
-  HttpStatusError,
-  RetriesExhaustedError,
-  TimeoutError,
-  parseRetryAfter,
-} from '@dentalos/resilience';
+import { AppError } from '@dentalos/core';
+import { BrokenCircuitError, BulkheadRejectedError, HttpStatusError, RetriesExhaustedError, TimeoutError } from '@dentalos/resilience';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayEnv } from '../config/gateway.env.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
-import { hasBody, limitedBody } from './limited-body.js';
-import { CircuitOpenError, PayloadTooLargeError, UpstreamSaturatedError, UpstreamTimeoutError, UpstreamUnreachableError } from './proxy.errors.js';
+import { LimitedBody, hasBody } from './limited-body.js';
+import {
+  CircuitOpenError,
+  PayloadTooLargeError,
+  RequestBodyTimeoutError,
+  UpstreamSaturatedError,
+  UpstreamTimeoutError,
+  UpstreamUnreachableError,
+  isClientFault,
+} from './proxy.errors.js';
 import { UpstreamMetrics } from './upstream-metrics.js';
-import type { Exchange, ExchangeKind } from './upstream-policy.js';
-import { type Upstream } from './upstream-registry.js';
+import { type Exchange, type ExchangeRequest, exchange } from './upstream-exchange.js';
+import type { ExchangeKind } from './upstream-policy.js';
+import type { Upstream } from './upstream-registry.js';
 
 /** Methods safe to send twice, and only when there is no body to replay. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Responses up to this size (with a Content-Length) are read whole before being sent on. */
-const SMALL_BODY_BYTES = 16_384;
-
-/** Error bodies are problem documents: small. Larger ones are cut, never buffered whole. */
-const MAX_ERROR_BODY_BYTES = 65_536;
-
 /**
- * Forwards one request to its upstream without rewriting the path, streaming the body both
+ * Forwards one request to its upstream without rewriting the path, streaming large bodies both
  * ways: nothing larger than a socket buffer is held in memory. 5xx answers go through the
  * resilience stack as failures (they feed the breaker and may be retried) and, when that gives
  * up, are relayed to the client as the upstream sent them.
@@ -44,16 +39,26 @@ export class ProxyService {
     const withBody = hasBody(request.headers);
     const limit = this.env.GATEWAY_PROXY_BODY_LIMIT_BYTES;
     if (withBody && Number(request.headers['content-length'] ?? 0) > limit) throw new PayloadTooLargeError(limit);
-    const headers = upstreamRequestHeaders(request, this.env.TRUST_PROXY);
-    const body = withBody ? Readable.from(limitedBody(request.raw, limit), { objectMode: false }) : undefined;
-    const kind: ExchangeKind = withBody ? 'streamed' : IDEMPOTENT.has(request.method) ? 'retryable' : 'once';
-    const labels = { upstream: upstream.name };
+    const body = withBody ? new LimitedBody(request.raw, limit) : undefined;
+    const outgoing: ExchangeRequest = {
+      upstream: upstream.name,
+      method: request.method,
+      path: request.url,
+      headers: upstreamRequestHeaders(request, this.env.TRUST_PROXY),
+      body: body?.stream,
+      bodyTimeoutMs: this.env.UPSTREAM_ROUTE_TIMEOUT_MS,
+    };
+    const kind: ExchangeKind = body ? 'streamed' : IDEMPOTENT.has(request.method) ? 'retryable' : 'once';
     const started = performance.now();
-    this.metrics.inFlight.inc(labels);
-    let exchange: Exchange;
+    let answer: Exchange;
     try {
-      exchange = await upstream.policy.execute(kind, (ctx) => this.attempt(upstream, request, headers, body, ctx));
+      answer = await upstream.policy.execute(
+        kind,
+        body ? (ctx) => uploading(upstream, outgoing, body, ctx.signal) : (ctx) => exchange(upstream.pool, outgoing, ctx.signal),
+      );
     } catch (error) {
+      // The route deadline passed while the upload waited for the client's next bytes.
+      if (body?.waitingForClient && lastError(error) instanceof TimeoutError) throw new RequestBodyTimeoutError();
       const relayed = relayable(error);
       if (relayed) {
         this.count(upstream.name, request.method, relayed.status);
@@ -63,61 +68,22 @@ export class ProxyService {
       this.count(upstream.name, request.method, (problem as { status?: number }).status ?? 500);
       throw problem;
     } finally {
-      this.metrics.inFlight.dec(labels);
-      this.metrics.duration.observe(labels, (performance.now() - started) / 1000);
+      this.metrics.duration.observe({ upstream: upstream.name }, (performance.now() - started) / 1000);
     }
-    this.count(upstream.name, request.method, exchange.statusCode);
-    reply.code(exchange.statusCode).headers(downstreamResponseHeaders(exchange.headers));
-    // Small bodies of known length go out with the headers in one write; the rest is streamed.
-    const length = Number(exchange.headers['content-length']);
-    if (length <= SMALL_BODY_BYTES) return reply.send(Buffer.from(await exchange.body.arrayBuffer()));
-    return reply.send(exchange.body);
+    this.count(upstream.name, request.method, answer.statusCode);
+    return reply.code(answer.statusCode).headers(downstreamResponseHeaders(answer.headers)).send(answer.body);
   }
 
   private count(upstream: string, method: string, status: number): void {
     this.metrics.requests.inc({ upstream, method, status_code: String(status) });
   }
-
-  private async attempt(
-    upstream: Upstream,
-    request: FastifyRequest,
-    headers: Record<string, string | string[]>,
-    body: Readable | undefined,
-    ctx: ExecuteContext,
-  ): Promise<Exchange> {
-    const exchange = await upstream.pool.request({
-      method: request.method as 'GET',
-      path: request.url,
-      headers,
-      body,
-      signal: ctx.signal,
-      // Deadlines are the resilience stack's; undici's own would race them with other errors.
-      headersTimeout: 0,
-      bodyTimeout: this.env.UPSTREAM_ROUTE_TIMEOUT_MS,
-    });
-    if (exchange.statusCode < 500) return exchange;
-    const text = await readCapped(exchange.body);
-    throw new HttpStatusError(
-      upstream.name,
-      request.method,
-      request.url,
-      exchange.statusCode,
-      exchange.headers,
-      text,
-      parseRetryAfter(exchange.headers['retry-after']),
-    );
-  }
 }
 
-async function readCapped(body: Exchange['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (size >= MAX_ERROR_BODY_BYTES) continue; // drain the rest so the socket can be reused
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY_BYTES);
+/** An exchange with a streamed body, whose deadline is the client's fault while it waits for the client. */
+function uploading(upstream: Upstream, outgoing: ExchangeRequest, body: LimitedBody, signal: AbortSignal): Promise<Exchange> {
+  return exchange(upstream.pool, outgoing, signal).catch((error: unknown) => {
+    throw signal.aborted && body.waitingForClient ? new RequestBodyTimeoutError() : error;
+  });
 }
 
 /** What the last attempt failed with, looking through a retry give-up. */
@@ -132,9 +98,8 @@ function relayable(error: unknown): HttpStatusError | undefined {
 
 function asProblem(error: unknown, upstream: string): unknown {
   const last = lastError(error);
-  if (last instanceof PayloadTooLargeError) return last;
-  const cause = (last as { cause?: unknown } | undefined)?.cause;
-  if (cause instanceof PayloadTooLargeError) return cause;
+  // The client's own failure (oversized, stalled or abandoned body) is answered as such.
+  if (isClientFault(last)) return last instanceof AppError ? last : (last as { cause: unknown }).cause;
   if (last instanceof BrokenCircuitError) return new CircuitOpenError(upstream, Math.max(1, Math.ceil((last.retryAfterMs ?? 1_000) / 1000)));
   if (last instanceof BulkheadRejectedError) return new UpstreamSaturatedError(upstream);
   if (last instanceof TimeoutError) return new UpstreamTimeoutError(upstream);

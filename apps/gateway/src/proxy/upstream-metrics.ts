@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { HTTP_DURATION_BUCKETS, MetricsRegistry } from '@dentalos/metrics';
 
 type Counter = ReturnType<MetricsRegistry['counter']>;
-type Gauge = ReturnType<MetricsRegistry['gauge']>;
 type Histogram = ReturnType<MetricsRegistry['histogram']>;
 
-/** RED metrics per upstream, beside the per-route ones the platform records for every request. */
+/**
+ * RED metrics per upstream, beside the per-route ones the platform records for every request.
+ * Requests in flight are read from each upstream's bulkhead at scrape time (UpstreamRegistry).
+ */
 @Injectable()
 export class UpstreamMetrics {
   readonly requests: Counter;
   readonly duration: Histogram;
   readonly attempts: Counter;
-  readonly inFlight: Gauge;
 
   constructor(metrics: MetricsRegistry) {
     this.requests = metrics.counter('gateway_upstream_requests_total', 'Requests proxied per upstream and outcome', [
@@ -29,6 +30,5 @@ export class UpstreamMetrics {
       'upstream',
       'kind',
     ]);
-    this.inFlight = metrics.gauge('gateway_upstream_requests_in_flight', 'Requests in flight per upstream', ['upstream']);
   }
 }

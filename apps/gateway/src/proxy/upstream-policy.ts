@@ -8,17 +8,16 @@ import {
   RetryPolicy,
   TimeoutPolicy,
   bindResilienceMetrics,
+  isRetryableError,
   wrapNamed,
 } from '@dentalos/resilience';
 import type { MetricsRegistry } from '@dentalos/metrics';
-import type { Dispatcher } from 'undici';
 import type { GatewayEnv } from '../config/gateway.env.js';
-import { PayloadTooLargeError } from './proxy.errors.js';
+import { isClientFault } from './proxy.errors.js';
+import type { Exchange } from './upstream-exchange.js';
 import type { UpstreamMetrics } from './upstream-metrics.js';
 
 export type BreakerState = CircuitStateName;
-
-export type Exchange = Dispatcher.ResponseData;
 
 /** One try against the upstream; must honour `ctx.signal` (per-try and route deadlines). */
 export type Attempt = (ctx: ExecuteContext) => Promise<Exchange>;
@@ -26,8 +25,8 @@ export type Attempt = (ctx: ExecuteContext) => Promise<Exchange>;
 /** How a request may be sent: retried (idempotent, no body), once, or once with a streamed body. */
 export type ExchangeKind = 'retryable' | 'once' | 'streamed';
 
-/** A client's oversized body says nothing about the upstream's health. */
-const isUpstreamFailure = (error: unknown): boolean => !(error instanceof PayloadTooLargeError);
+/** A client's oversized, stalled or abandoned body says nothing about the upstream's health. */
+const isUpstreamFailure = (error: unknown): boolean => !isClientFault(error);
 
 /**
  * The resilience stack of one upstream, from @dentalos/resilience, outermost first:
@@ -37,19 +36,16 @@ const isUpstreamFailure = (error: unknown): boolean => !(error instanceof Payloa
  *
  * The breaker sits outside the retries on purpose: calls it refuses never reach the retry
  * budget, so the budget is a share of the traffic that actually reached the upstream, and
- * retry traffic to a failing upstream stays within 1 + ratio of its first tries.
+ * retry traffic to a failing upstream stays within 1 + ratio of its first tries. A half-open
+ * breaker's trial call is not retried: its one outcome decides whether the breaker closes.
  */
 export class UpstreamPolicy {
   private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
   private readonly pipelines: Record<ExchangeKind, Policy<unknown>>;
+  private readonly attempts: Record<'primary' | 'retry', { inc: () => void }>;
 
-  constructor(
-    private readonly upstream: string,
-    env: GatewayEnv,
-    private readonly metrics: UpstreamMetrics,
-    registry: MetricsRegistry,
-  ) {
-    const name = upstream;
+  constructor(name: string, env: GatewayEnv, metrics: UpstreamMetrics, registry: MetricsRegistry) {
     this.breaker = new CircuitBreakerPolicy({
       name,
       window: { type: 'time', durationMs: env.UPSTREAM_BREAKER_WINDOW_MS },
@@ -59,31 +55,40 @@ export class UpstreamPolicy {
       halfOpenProbes: 1,
       isFailure: isUpstreamFailure,
     });
-    const bulkhead = new BulkheadPolicy({ name, maxConcurrent: env.UPSTREAM_MAX_CONCURRENT, maxQueue: 0 });
+    this.bulkhead = new BulkheadPolicy({ name, maxConcurrent: env.UPSTREAM_MAX_CONCURRENT, maxQueue: 0 });
     const retry = new RetryPolicy({
       name,
       maxAttempts: env.UPSTREAM_RETRIES + 1,
       backoff: { type: 'exponential', initialDelayMs: env.UPSTREAM_RETRY_BASE_DELAY_MS, maxDelayMs: env.UPSTREAM_RETRY_BASE_DELAY_MS * 8, jitter: 'full' },
       budget: new RetryBudget({ ratio: env.UPSTREAM_RETRY_BUDGET_PERCENT / 100, minRetriesPerSecond: 1 }),
+      retryOn: (error) => isRetryableError(error) && this.breaker.state !== 'half-open',
     });
-    retry.events.on('retry', () => this.metrics.attempts.inc({ upstream, kind: 'retry' }));
+    this.attempts = { primary: metrics.attempts.labels(name, 'primary'), retry: metrics.attempts.labels(name, 'retry') };
     const route = () => new TimeoutPolicy({ name, timeoutMs: env.UPSTREAM_ROUTE_TIMEOUT_MS, strategy: 'aggressive' });
     const perTry = () => new TimeoutPolicy({ name, timeoutMs: Math.min(env.UPSTREAM_TRY_TIMEOUT_MS, env.UPSTREAM_ROUTE_TIMEOUT_MS) });
     this.pipelines = {
-      retryable: wrapNamed(name, route(), this.breaker, retry, bulkhead, perTry()),
-      once: wrapNamed(name, route(), this.breaker, bulkhead, perTry()),
+      retryable: wrapNamed(name, route(), this.breaker, retry, this.bulkhead, perTry()),
+      once: wrapNamed(name, route(), this.breaker, this.bulkhead, perTry()),
       // An upload may rightly take longer than one try; the route deadline bounds it.
-      streamed: wrapNamed(name, route(), this.breaker, bulkhead),
+      streamed: wrapNamed(name, route(), this.breaker, this.bulkhead),
     };
     for (const pipeline of Object.values(this.pipelines)) bindResilienceMetrics(pipeline, registry);
   }
 
+  /** Runs `attempt` through the upstream's pipeline, counting each try that actually starts. */
   execute(kind: ExchangeKind, attempt: Attempt): Promise<Exchange> {
-    this.metrics.attempts.inc({ upstream: this.upstream, kind: 'primary' });
-    return this.pipelines[kind].execute(attempt) as Promise<Exchange>;
+    return this.pipelines[kind].execute((ctx) => {
+      this.attempts[ctx.attempt === 1 ? 'primary' : 'retry'].inc();
+      return attempt(ctx);
+    }) as Promise<Exchange>;
   }
 
   breakerState(): BreakerState {
     return this.breaker.state;
+  }
+
+  /** Attempts holding a bulkhead slot right now. */
+  inFlight(): number {
+    return this.bulkhead.active;
   }
 }

@@ -28,6 +28,15 @@ export class UpstreamRegistry implements OnApplicationShutdown {
       });
       this.upstreams.set(name, { name, origin, pool, policy: new UpstreamPolicy(name, env, metrics, registry) });
     }
+    // Read at scrape time from each bulkhead, which counts the same calls: nothing per request.
+    registry.businessGauge({
+      name: 'gateway_upstream_requests_in_flight',
+      help: 'Attempts in flight per upstream (occupied bulkhead slots)',
+      labelNames: ['upstream'],
+      collect: (gauge) => {
+        for (const upstream of this.upstreams.values()) gauge.set({ upstream: upstream.name }, upstream.policy.inFlight());
+      },
+    });
   }
 
   get(name: string): Upstream {
