@@ -4,29 +4,43 @@
  * open-loop 500 req/s mix of reads and writes for the latency percentiles.
  * Run from the repository root (needs FerretDB, Redis and `wrk`):
  *   SWC_NODE_PROJECT=tsconfig.base.json node --conditions=@dentalos/source --import @swc-node/register/esm-register apps/enterprise/bench/http.bench.ts
- * Optional: BENCH_SECONDS (default 5), BENCH_RATE (default 500).
+ * Optional: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 3), BENCH_RATE (default 500; 0 skips the open loop), BENCH_READ_ONLY=1
+ * (open loop without writes), BENCH_CPU_PROF=<dir> (V8 CPU profile of the service, written when it stops).
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { freePort, REPO_ROOT, spawnManaged, spawnTsProcess, startTestTokenIssuer, testDatabaseUri, testKeyPrefix, waitFor } from '@dentalos/testing';
+import { freePort, REPO_ROOT, spawnManaged, startTestTokenIssuer, testDatabaseUri, testKeyPrefix, waitFor } from '@dentalos/testing';
 import { request } from '../test/http-client.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rate = Number(process.env.BENCH_RATE ?? 500);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const issuer = await startTestTokenIssuer();
 const port = await freePort();
-const service = spawnTsProcess(join(REPO_ROOT, 'apps/enterprise/src/main.ts'), {
-  ...issuer.env,
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  MONGODB_URI: testDatabaseUri('bench_http'),
-  REDIS_KEY_PREFIX: testKeyPrefix('bench_http'),
-});
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the service (open it in Chrome DevTools).
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const service = spawnManaged(
+  process.execPath,
+  [...profile, '--conditions=@dentalos/source', '--import', '@swc-node/register/esm-register', join(REPO_ROOT, 'apps/enterprise/src/main.ts')],
+  {
+    ...process.env,
+    ...issuer.env,
+    SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    MONGODB_URI: testDatabaseUri('bench_http'),
+    REDIS_KEY_PREFIX: testKeyPrefix('bench_http'),
+  },
+  REPO_ROOT,
+);
 const url = `http://127.0.0.1:${port}`;
-await waitFor(async () => (await fetch(`${url}/health/readiness`)).ok, { timeoutMs: 60_000, what: 'enterprise service' });
+await waitFor(async () => (await fetch(`${url}/health/readiness`)).ok, { timeoutMs: 60_000, what: 'enterprise service' }).catch((error: Error) => {
+  throw new Error(`${error.message}\n${service.output()}`);
+});
 
 const ownerToken = await issuer.sign({ sub: 'owner' });
 const memberToken = await issuer.sign({ sub: 'member' });
@@ -55,23 +69,67 @@ const bare = spawnManaged(process.execPath, ['--import', '@swc-node/register/esm
 }, REPO_ROOT);
 await waitFor(async () => (await fetch(`http://127.0.0.1:${barePort}/clinic`)).ok, { timeoutMs: 30_000, what: 'bare server' });
 
-function wrk(target: string, headers: string[]): number {
+interface Measured {
+  rps: number;
+  cpuMicrosPerRequest: number;
+}
+
+/** CPU seconds (user + system) a process has used: steadier than req/s on a shared host. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function wrk(target: string, headers: string[], pid: number): Measured {
   const args = ['-t2', '-c32', `-d${seconds}s`, ...headers.flatMap((header) => ['-H', header]), target];
+  const cpuBefore = cpuSeconds(pid);
   const output = execFileSync('wrk', args, { encoding: 'utf8' });
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  const cpu = cpuSeconds(pid) - cpuBefore;
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
   if (non2xx) throw new Error(`${target}: ${non2xx[1]} non-2xx responses`);
-  return Number(match?.[1] ?? 0);
+  const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? 0);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? 0), cpuMicrosPerRequest: (cpu / requests) * 1e6 };
+}
+
+/** One line per figure for scripts/bench.sh's summary table. */
+function report(name: string, value: number, unit: string, target?: string): void {
+  console.log(`BENCH ${JSON.stringify({ name, value: Number(value.toFixed(3)), unit, target })}`);
 }
 
 console.log(`load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores, shared with other workloads; wrk -t2 -c32 -d${seconds}s; figures are indicative`);
-wrk(`http://127.0.0.1:${barePort}/clinic`, []); // warm-up
-const bareRps = wrk(`http://127.0.0.1:${barePort}/clinic`, []);
-wrk(`${url}${readPath}`, [`authorization: Bearer ${memberToken}`]); // warm-up (JIT, caches)
-const serviceRps = wrk(`${url}${readPath}`, [`authorization: Bearer ${memberToken}`]);
-console.log(`bare Fastify route            ${bareRps.toFixed(0)} req/s`);
-console.log(`GET clinic (JWT+RBAC+read)    ${serviceRps.toFixed(0)} req/s`);
-console.log(`ratio                         ${((serviceRps / bareRps) * 100).toFixed(1)} %  (target >= 50 %)`);
+const auth = [`authorization: Bearer ${memberToken}`];
+const targets = {
+  bare: () => wrk(`http://127.0.0.1:${barePort}/clinic`, [], bare.child.pid!),
+  floor: () => wrk(`${url}/health/liveness`, [], service.child.pid!),
+  clinic: () => wrk(`${url}${readPath}`, auth, service.child.pid!),
+};
+// Warm-up (JIT, caches), then rounds of the three side by side: the host is shared, so each
+// figure is the median over rounds and each ratio the median of ratios taken in the same round.
+for (const measure of Object.values(targets)) measure();
+const runs: Record<keyof typeof targets, Measured>[] = [];
+for (let round = 0; round < rounds; round++) runs.push({ bare: targets.bare(), floor: targets.floor(), clinic: targets.clinic() });
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+const of = (target: keyof typeof targets): Measured => ({
+  rps: median(runs.map((run) => run[target].rps)),
+  cpuMicrosPerRequest: median(runs.map((run) => run[target].cpuMicrosPerRequest)),
+});
+const [bareRun, floorRun, clinicRun] = [of('bare'), of('floor'), of('clinic')];
+const ratio = median(runs.map((run) => run.clinic.rps / run.bare.rps));
+const cpuRatio = median(runs.map((run) => run.bare.cpuMicrosPerRequest / run.clinic.cpuMicrosPerRequest));
+const floorRatio = median(runs.map((run) => run.floor.rps / run.bare.rps));
+const line = (label: string, run: Measured) =>
+  console.log(`${label.padEnd(42)} ${run.rps.toFixed(0).padStart(6)} req/s  ${run.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/request`);
+console.log(`medians of ${rounds} rounds:`);
+line('bare Fastify route', bareRun);
+line('service pipeline floor (/health/liveness)', floorRun);
+line('GET clinic (JWT+RBAC+read)', clinicRun);
+console.log(`ratio GET clinic / bare: ${(ratio * 100).toFixed(1)} % of req/s, ${(cpuRatio * 100).toFixed(1)} % by CPU per request (target >= 50 %)`);
+console.log(`ratio pipeline floor / bare: ${(floorRatio * 100).toFixed(1)} % of req/s: the most any route of this service can reach`);
+report('enterprise: GET clinic req/s', clinicRun.rps, 'req/s');
+report('enterprise: GET clinic CPU per request', clinicRun.cpuMicrosPerRequest, 'µs');
+report('enterprise: GET clinic / bare Fastify (req/s)', ratio, 'ratio', '>= 0.50');
+report('enterprise: GET clinic / bare Fastify (CPU per request, inverted)', cpuRatio, 'ratio', '>= 0.50');
+report('enterprise: /health/liveness / bare Fastify (req/s)', floorRatio, 'ratio');
 
 /** Open loop: requests leave on schedule whatever the latency, so queueing shows in the figures. */
 async function openLoop(): Promise<void> {
@@ -114,7 +172,7 @@ async function openLoop(): Promise<void> {
   console.log(`  reads:  p50=${pctOf(byKind.read, 50)} ms  p95=${pctOf(byKind.read, 95)} ms`);
   console.log(`  writes: p50=${pctOf(byKind.write, 50)} ms  p95=${pctOf(byKind.write, 95)} ms`);
 }
-await openLoop();
+if (rate > 0) await openLoop();
 
 await bare.stop();
 await service.stop();

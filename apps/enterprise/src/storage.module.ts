@@ -7,8 +7,7 @@ import { PROVIDER_SCHEDULE_MODEL, ProviderScheduleSchema } from './assignments/s
 import { AUDIT_ENTRY_MODEL, AuditEntrySchema } from './audit/audit-entry.schema.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditService } from './audit/audit.service.js';
-import { LockRepository } from './common/lock.repository.js';
-import { LOCK_MODEL, LockSchema } from './common/lock.schema.js';
+import { InvalidationBus } from './common/invalidation-bus.js';
 import { ReadCache } from './common/read-cache.js';
 import { CLINIC_MODEL, ClinicSchema } from './clinics/clinic.schema.js';
 import { ClinicRepository } from './clinics/clinic.repository.js';
@@ -26,7 +25,6 @@ import { RoleCatalogue } from './rbac/role-catalogue.service.js';
 export const OUTBOX_MODELS = [ORGANIZATION_MODEL, CLINIC_MODEL, ASSIGNMENT_MODEL, ROLE_BINDING_MODEL];
 
 const repositories = [
-  LockRepository,
   OrganizationRepository,
   ClinicRepository,
   AssignmentRepository,
@@ -52,10 +50,9 @@ const repositories = [
       { name: ROLE_BINDING_MODEL, schema: RoleBindingSchema },
       { name: CUSTOM_ROLE_MODEL, schema: CustomRoleSchema },
       { name: AUDIT_ENTRY_MODEL, schema: AuditEntrySchema },
-      { name: LOCK_MODEL, schema: LockSchema },
     ]),
   ],
-  providers: [...repositories, ReadCache, AuthorizationService, PermissionGuard, RoleCatalogue, AuditService],
+  providers: [...repositories, InvalidationBus, ReadCache, AuthorizationService, PermissionGuard, RoleCatalogue, AuditService],
   exports: [...repositories, AuthorizationService, PermissionGuard, RoleCatalogue, AuditService],
 })
 export class StorageModule {}

@@ -99,6 +99,48 @@ describe('provider assignments', () => {
     expect((await h.call('PATCH', path, owner, { slots: monday('07:00', '08:00') }, { 'if-match': '"1"' })).status).toBe(412);
   });
 
+  it('lets exactly one of two concurrent updates with the same If-Match win, and the schedule keeps the winner', async () => {
+    const provider = uid('p');
+    const a = await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '10:00') });
+    const path = `/api/v1/organizations/${org.id}/assignments/${a.body.id}`;
+    const replies = await Promise.all(
+      ['2', '3'].map((day) => h.call('PATCH', path, owner, { slots: [{ day: Number(day), start: '09:00', end: '10:00' }] }, { 'if-match': '"1"' })),
+    );
+    expect(replies.map((reply) => reply.status).sort()).toEqual([200, 412]);
+    const winner = replies.find((reply) => reply.status === 200)!.body;
+    expect(winner.version).toBe(2);
+    const stored = await h.call('GET', path, owner);
+    expect(stored.body).toMatchObject({ version: 2, slots: winner.slots });
+    // The winner's day is taken in the schedule, the loser's and the old Monday are free.
+    const winnerDay = winner.slots[0].day as number;
+    const loserDay = winnerDay === 2 ? 3 : 2;
+    const onWinnerDay = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', slots: [{ day: winnerDay, start: '09:30', end: '10:30' }] });
+    expect(onWinnerDay.status).toBe(409);
+    const elsewhere = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', slots: [{ day: loserDay, start: '09:30', end: '10:30' }, ...monday('09:00', '10:00')] });
+    expect(elsewhere.status).toBe(201);
+  });
+
+  it('keeps slots and primary flag consistent when an update races a promotion that demotes it', async () => {
+    const provider = uid('p');
+    const a = await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '10:00') });
+    expect(a.body.primary).toBe(true);
+    const path = `/api/v1/organizations/${org.id}/assignments/${a.body.id}`;
+    const [updated, promoted] = await Promise.all([
+      h.call('PATCH', path, owner, { slots: monday('07:00', '08:00') }),
+      assign({ providerId: provider, clinicId: newYork.id, role: 'dentist', from: '2026-01-05', slots: [{ day: 4, start: '08:00', end: '10:00' }], primary: true }),
+    ]);
+    expect(updated.status).toBe(200);
+    expect(promoted.status).toBe(201);
+    const stored = await h.call('GET', path, owner);
+    expect(stored.body).toMatchObject({ slots: monday('07:00', '08:00'), primary: false });
+    expect(stored.headers.get('etag')).toBe(`"${stored.body.version}"`);
+    const primaries = await h.call('GET', `/api/v1/organizations/${org.id}/assignments?providerId=${provider}&primary=true`, owner);
+    expect(primaries.body.items.map((item: { id: string }) => item.id)).toEqual([promoted.body.id]);
+    // The schedule agrees: Monday 07:00-08:00 is taken, 09:00-10:00 is free again.
+    expect((await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', slots: monday('07:30', '08:30') })).status).toBe(409);
+    expect((await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', slots: monday('09:00', '10:00') })).status).toBe(201);
+  });
+
   it('rejects invalid schedules with field errors', async () => {
     const reply = await assign({ providerId: uid('p'), clinicId: paris.id, role: 'dentist', from: '2026-02-30', slots: [{ day: 8, start: '25:00', end: '10:00' }] });
     expect(reply.status).toBe(400);

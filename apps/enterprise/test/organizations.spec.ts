@@ -91,6 +91,22 @@ describe('organizations', () => {
     expect((await h.call('GET', path, owner)).body).toMatchObject({ name: winner, version: 2 });
   });
 
+  it('applies concurrent writes without If-Match one after another, losing none', async () => {
+    const owner = uid();
+    const org = await createOrg(h, owner);
+    const clinic = await createClinic(h, owner, org.id);
+    const path = `/api/v1/organizations/${org.id}/clinics/${clinic.id}`;
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => h.call('PATCH', path, owner, { name: `Name ${i}` })));
+    // Each write either landed on its own version or, still contended after its retries, said so.
+    const applied = replies.filter((reply) => reply.status === 200);
+    for (const reply of replies.filter((reply) => reply.status !== 200)) expect(reply.body).toMatchObject({ status: 503, code: 'RESOURCE_BUSY' });
+    expect(applied.length).toBeGreaterThan(0);
+    expect(new Set(applied.map((reply) => reply.body.version)).size).toBe(applied.length);
+    const stored = await h.call('GET', path, owner);
+    expect(stored.body.version).toBe(1 + applied.length);
+    expect(applied.find((reply) => reply.body.version === stored.body.version)!.body.name).toBe(stored.body.name);
+  });
+
   it('archives an organization and hides it from the default list', async () => {
     const owner = uid();
     const org = await createOrg(h, owner);

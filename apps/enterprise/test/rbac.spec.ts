@@ -99,7 +99,7 @@ describe('scoped RBAC', () => {
   });
 });
 
-describe('policy cache across replicas', () => {
+describe('caches across replicas', () => {
   let second: Harness;
   beforeAll(async () => {
     second = await startEnterprise('ent_rbac_b', {}, { issuer: h.issuer, env: h.env });
@@ -114,6 +114,20 @@ describe('policy cache across replicas', () => {
     expect((await second.call('GET', `${base()}/clinics/${north.id}`, dentist)).status).toBe(200);
     await h.call('DELETE', `${base()}/bindings/${binding.id}`, owner);
     expect((await second.call('GET', `${base()}/clinics/${north.id}`, dentist)).status).toBe(404);
+  });
+
+  it('serves on replica B the clinic as changed on replica A, and the organization settings it inherits', async () => {
+    const path = `${base()}/clinics/${south.id}`;
+    const before = await second.call('GET', path, owner);
+    expect((await second.call('GET', path, owner)).body).toEqual(before.body);
+    const renamed = await h.call('PATCH', path, owner, { name: `South ${Date.now()}` });
+    expect(renamed.status).toBe(200);
+    const seen = await second.call('GET', path, owner);
+    expect(seen.body).toMatchObject({ name: renamed.body.name, version: renamed.body.version });
+    expect(seen.headers.get('etag')).toBe(`"${renamed.body.version}"`);
+    const currency = before.body.effectiveSettings.currency.value === 'JPY' ? 'CHF' : 'JPY';
+    expect((await h.call('PATCH', base(), owner, { settings: { currency } })).status).toBe(200);
+    expect((await second.call('GET', path, owner)).body.effectiveSettings.currency).toEqual({ value: currency, source: 'organization' });
   });
 });
 

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter } from 'mongoose';
-import { LockRepository } from '../common/lock.repository.js';
 import { OUTBOX_FIELDS, withOutbox } from '../common/outbox.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import type { Visibility } from '../rbac/policy.js';
 import { ASSIGNMENT_MODEL, type AssignmentDocument } from './assignment.schema.js';
+import type { StoredEntry } from './schedule/provider-schedule.schema.js';
 
 export interface AssignmentFilter {
   clinicId?: string;
@@ -17,10 +17,7 @@ export interface AssignmentFilter {
 
 @Injectable()
 export class AssignmentRepository {
-  constructor(
-    @InjectModel(ASSIGNMENT_MODEL) private readonly model: Model<AssignmentDocument>,
-    private readonly locks: LockRepository,
-  ) {}
+  constructor(@InjectModel(ASSIGNMENT_MODEL) private readonly model: Model<AssignmentDocument>) {}
 
   async insert(document: Omit<AssignmentDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
     await this.model.create({ ...document, ...outboxOnInsert(event) });
@@ -42,28 +39,38 @@ export class AssignmentRepository {
     return findPage(this.model, query, request);
   }
 
-  async updateIfVersion(
-    orgId: string,
-    assignmentId: string,
-    version: number,
-    set: Partial<AssignmentDocument>,
-    ...events: CloudEvent[]
-  ): Promise<AssignmentDocument | null> {
-    return this.locks.withLock(`assignment:${assignmentId}`, () =>
+  /**
+   * Brings assignment documents up to their schedule entries. The provider's schedule decides
+   * slots, exceptions and the primary flag and versions each entry, so each write carries the
+   * entry's whole state and applies only over an older version: mirrors of concurrent changes may
+   * land in any order and the document still ends at the newest state, never an older one.
+   */
+  async mirror(orgId: string, entries: StoredEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const state = { slots: entry.slots, exceptions: entry.exceptions, primary: entry.primary };
+      if (entry.version === undefined) {
+        // An entry from before versions were stored: the document's own version moves on.
+        await this.model.updateOne({ _id: entry.assignmentId, orgId }, { $set: state, $inc: { version: 1 } }).exec();
+      } else {
+        await this.model.updateOne({ _id: entry.assignmentId, orgId, version: { $lt: entry.version } }, { $set: { ...state, version: entry.version } }).exec();
+      }
+    }
+  }
+
+  /**
+   * Writes the end decided on the schedule at `version`, with its event. The schedule gave that
+   * version to one request only, so the document can be behind it or, when a repair mirrored the
+   * ended entry first, at it but still active — never ahead.
+   */
+  async end(orgId: string, assignmentId: string, version: number, set: Partial<AssignmentDocument>, event: CloudEvent): Promise<AssignmentDocument | null> {
+    return (
       this.model
-        .findOneAndUpdate({ _id: assignmentId, orgId, version }, withOutbox<AssignmentDocument>({ $set: set, $inc: { version: 1 } }, ...events), { new: true })
+        .findOneAndUpdate({ _id: assignmentId, orgId, status: 'active', version: { $lte: version } }, withOutbox<AssignmentDocument>({ $set: { ...set, version } }, event), { returnDocument: 'after' })
         // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
         .select(OUTBOX_FIELDS)
         .lean<AssignmentDocument>()
-        .exec(),
+        .exec()
     );
-  }
-
-  /** Mirrors demotions decided on the provider schedule (the source of truth for "primary"). */
-  async demote(orgId: string, assignmentIds: string[]): Promise<void> {
-    for (const id of assignmentIds) {
-      await this.locks.withLock(`assignment:${id}`, () => this.model.updateOne({ orgId, _id: id }, { $set: { primary: false }, $inc: { version: 1 } }).exec());
-    }
   }
 
   async hasActive(orgId: string, providerId: string): Promise<boolean> {

@@ -60,7 +60,7 @@ export const AssignmentSchema = new Schema<AssignmentDocument>(
 AssignmentSchema.index({ orgId: 1, from: 1, _id: 1 });
 // Serves the same list sorted by creation time.
 AssignmentSchema.index({ orgId: 1, createdAt: 1, _id: 1 });
-// Serves "this provider's assignments" (list filter, primary demotion, provider slot release).
+// Serves "this provider's assignments" (list filter, provider slot release).
 AssignmentSchema.index({ orgId: 1, providerId: 1, status: 1 });
 // Serves the per-clinic filter of the list.
 AssignmentSchema.index({ orgId: 1, clinicId: 1, status: 1 });

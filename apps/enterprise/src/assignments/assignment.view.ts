@@ -1,6 +1,6 @@
 import type { AssignmentDto } from './dto/assignment.dto.js';
 import type { AssignmentDocument } from './assignment.schema.js';
-import type { ScheduleEntry } from './schedule/schedule-overlap.js';
+import type { StoredEntry } from './schedule/provider-schedule.schema.js';
 
 export function assignmentView(assignment: AssignmentDocument): AssignmentDto {
   return {
@@ -26,7 +26,8 @@ export function assignmentView(assignment: AssignmentDocument): AssignmentDto {
   };
 }
 
-export function scheduleEntryOf(assignment: Omit<AssignmentDocument, 'createdAt' | 'updatedAt'>): ScheduleEntry {
+/** The schedule entry of an assignment (its version is set by the schedule when it is placed). */
+export function scheduleEntryOf(assignment: Omit<AssignmentDocument, 'createdAt' | 'updatedAt'>): Omit<StoredEntry, 'version'> {
   return {
     assignmentId: assignment._id,
     clinicId: assignment.clinicId,
@@ -34,7 +35,7 @@ export function scheduleEntryOf(assignment: Omit<AssignmentDocument, 'createdAt'
     from: assignment.from,
     to: assignment.to,
     slots: assignment.slots.map(({ day, start, end }) => ({ day, start, end })),
-    exceptions: assignment.exceptions.map(({ from, to }) => ({ from: new Date(from), to: new Date(to) })),
+    exceptions: assignment.exceptions.map(({ from, to, reason }) => ({ from: new Date(from), to: new Date(to), reason })),
     primary: assignment.primary,
   };
 }

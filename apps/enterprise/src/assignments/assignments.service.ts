@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { PreconditionFailedError } from '@dentalos/core';
 import { EVENT_TYPES, OutboxRelayService } from '@dentalos/events';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
@@ -9,6 +8,7 @@ import { ClinicNotActiveError, ClinicNotFoundError, InvalidScheduleError } from 
 import type { TenantCaller } from '../common/caller.js';
 import { assertFresh } from '../common/etag.js';
 import { enterpriseEvent } from '../common/events.js';
+import { writeOptimistically } from '../common/optimistic-write.js';
 import type { Page } from '../common/pagination.js';
 import { OrganizationRepository } from '../organizations/organization.repository.js';
 import { OrganizationNotActiveError, PlanLimitExceededError } from '../organizations/organizations.errors.js';
@@ -51,8 +51,8 @@ export class AssignmentsService {
 
   /**
    * Order of writes, each atomic on one document: provider plan slot → provider schedule
-   * (overlap + primary, version-checked) → assignment with its event. A failure undoes the
-   * earlier steps, so nothing is left half written.
+   * (overlap + primary, version-checked) → assignment with its event → demoted assignments. A
+   * failure undoes the earlier steps, so nothing is left half written.
    */
   async create(caller: TenantCaller, dto: CreateAssignmentDto): Promise<AssignmentDto> {
     const orgId = caller.org._id;
@@ -82,7 +82,8 @@ export class AssignmentsService {
     };
     let placement;
     try {
-      placement = await this.book.place(orgId, dto.providerId, scheduleEntryOf(document), dto.primary === true);
+      // A fresh id cannot be in the schedule yet, so the placement is never refused as stale.
+      placement = (await this.book.place(orgId, dto.providerId, scheduleEntryOf(document), dto.primary === true, null))!;
     } catch (error) {
       if (providerSlot === 'reserved') await this.organizations.releaseProviderSlot(orgId, dto.providerId);
       throw error;
@@ -109,7 +110,9 @@ export class AssignmentsService {
       if (providerSlot === 'reserved') await this.organizations.releaseProviderSlot(orgId, dto.providerId);
       throw error;
     }
-    await this.assignments.demote(orgId, placement.demoted);
+    await this.assignments.mirror(orgId, placement.changed.slice(1));
+    // Another placement may have demoted this one before its document existed: catch up with the schedule.
+    await this.repair(orgId, dto.providerId, id);
     const created = (await this.assignments.findById(orgId, id))!;
     await this.audit.record(caller, orgId, 'assignment.create', { type: 'assignment', id }, null, created);
     this.relay.kick();
@@ -130,61 +133,76 @@ export class AssignmentsService {
     return assignmentView(await this.load(caller, assignmentId, 'assignment:read'));
   }
 
-  /** New slots, exceptions or promotion to primary: re-checked against the whole schedule. */
+  /**
+   * New slots, exceptions or promotion to primary: re-checked against the whole schedule, where
+   * the change is decided (and a concurrent change of the same assignment refused); the
+   * assignment documents then follow the schedule.
+   */
   async update(caller: TenantCaller, assignmentId: string, dto: UpdateAssignmentDto, ifMatch: number | undefined): Promise<AssignmentDto> {
     const orgId = caller.org._id;
-    const assignment = await this.load(caller, assignmentId, 'assignment:update');
-    if (assignment.status !== 'active') throw new AssignmentEndedError();
-    assertFresh(ifMatch, assignment.version);
     if (dto.primary === false) throw new InvalidScheduleError('primary', 'a primary assignment is demoted by promoting another one');
     if (dto.slots) checkSlots(dto.slots);
-    const next = {
-      ...assignment,
-      slots: dto.slots ? dto.slots.map(({ day, start, end }) => ({ day, start, end })) : assignment.slots,
-      exceptions: dto.exceptions ? toExceptions(dto.exceptions) : assignment.exceptions,
-    };
-    const placement = await this.book.place(orgId, assignment.providerId, scheduleEntryOf(next), dto.primary === true);
-    const updated = await this.assignments.updateIfVersion(orgId, assignmentId, assignment.version, {
-      slots: next.slots,
-      exceptions: next.exceptions,
-      primary: placement.primary,
+    const exceptions = dto.exceptions ? toExceptions(dto.exceptions) : undefined;
+    return writeOptimistically(ifMatch, async () => {
+      const assignment = await this.load(caller, assignmentId, 'assignment:update');
+      if (assignment.status !== 'active') throw new AssignmentEndedError();
+      assertFresh(ifMatch, assignment.version);
+      const next = {
+        ...assignment,
+        slots: dto.slots ? dto.slots.map(({ day, start, end }) => ({ day, start, end })) : assignment.slots,
+        exceptions: exceptions ?? assignment.exceptions,
+      };
+      const placement = await this.book.place(orgId, assignment.providerId, scheduleEntryOf(next), dto.primary === true, assignment.version);
+      if (!placement) return this.repair(orgId, assignment.providerId, assignmentId);
+      await this.assignments.mirror(orgId, placement.changed);
+      const updated = (await this.assignments.findById(orgId, assignmentId))!;
+      await this.audit.record(caller, orgId, 'assignment.update', { type: 'assignment', id: assignmentId }, assignment, updated);
+      return assignmentView(updated);
     });
-    if (!updated) throw new PreconditionFailedError();
-    await this.assignments.demote(orgId, placement.demoted);
-    await this.audit.record(caller, orgId, 'assignment.update', { type: 'assignment', id: assignmentId }, assignment, updated);
-    return assignmentView(updated);
   }
 
   /** Ending keeps the assignment as history; only its schedule stops at the end date. */
   async end(caller: TenantCaller, assignmentId: string, dto: EndAssignmentDto, ifMatch: number | undefined): Promise<AssignmentDto> {
     const orgId = caller.org._id;
-    const assignment = await this.load(caller, assignmentId, 'assignment:end');
-    if (assignment.status !== 'active') throw new AssignmentEndedError();
-    assertFresh(ifMatch, assignment.version);
-    const requested = dto.endDate ?? todayUtc();
-    if (assignment.to !== null && requested > assignment.to) throw new InvalidScheduleError('endDate', `endDate must not be after the current end ${assignment.to}`);
-    const endDate = requested < assignment.from ? assignment.from : requested;
-    await this.book.end(orgId, assignment.providerId, assignmentId, endDate);
-    const event = enterpriseEvent(EVENT_TYPES.assignmentEnded, `organizations/${orgId}/assignments/${assignmentId}`, {
-      organizationId: orgId,
-      assignmentId,
-      clinicId: assignment.clinicId,
-      providerId: assignment.providerId,
-      endDate,
-      reason: dto.reason ?? null,
+    const { assignment, updated } = await writeOptimistically(ifMatch, async () => {
+      const assignment = await this.load(caller, assignmentId, 'assignment:end');
+      if (assignment.status !== 'active') throw new AssignmentEndedError();
+      assertFresh(ifMatch, assignment.version);
+      const requested = dto.endDate ?? todayUtc();
+      if (assignment.to !== null && requested > assignment.to) throw new InvalidScheduleError('endDate', `endDate must not be after the current end ${assignment.to}`);
+      const endDate = requested < assignment.from ? assignment.from : requested;
+      const version = await this.book.end(orgId, assignment.providerId, assignmentId, endDate, assignment.version);
+      if (version === null) return this.repair(orgId, assignment.providerId, assignmentId);
+      const event = enterpriseEvent(EVENT_TYPES.assignmentEnded, `organizations/${orgId}/assignments/${assignmentId}`, {
+        organizationId: orgId,
+        assignmentId,
+        clinicId: assignment.clinicId,
+        providerId: assignment.providerId,
+        endDate,
+        reason: dto.reason ?? null,
+      });
+      const set = { status: 'ended' as const, to: endDate, primary: false, endedAt: new Date(), endedBy: caller.userId };
+      // The schedule gave this version to this request alone, so no other write can be ahead of it.
+      const updated = await this.assignments.end(orgId, assignmentId, version, set, event);
+      if (!updated) throw new AssignmentNotFoundError(assignmentId);
+      return { assignment, updated };
     });
-    const updated = await this.assignments.updateIfVersion(
-      orgId,
-      assignmentId,
-      assignment.version,
-      { status: 'ended', to: endDate, primary: false, endedAt: new Date(), endedBy: caller.userId },
-      event,
-    );
-    if (!updated) throw new PreconditionFailedError();
     if (!(await this.assignments.hasActive(orgId, assignment.providerId))) await this.organizations.releaseProviderSlot(orgId, assignment.providerId);
     await this.audit.record(caller, orgId, 'assignment.end', { type: 'assignment', id: assignmentId }, assignment, updated);
     this.relay.kick();
     return assignmentView(updated);
+  }
+
+  /**
+   * After a lost race on the schedule, or a placement whose document did not exist yet: writes
+   * the schedule's current state of the assignment onto its document (a no-op when the document
+   * is already there), so the next attempt reads the version the schedule holds. Null, for
+   * `writeOptimistically`: the change itself was not made.
+   */
+  private async repair(orgId: string, providerId: string, assignmentId: string): Promise<null> {
+    const entry = await this.book.entry(orgId, providerId, assignmentId);
+    if (entry) await this.assignments.mirror(orgId, [entry]);
+    return null;
   }
 
   private async load(caller: TenantCaller, assignmentId: string, permission: Permission): Promise<AssignmentDocument> {

@@ -3,8 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter } from 'mongoose';
 import { OUTBOX_FIELDS } from '../common/outbox.js';
-import { LockRepository } from '../common/lock.repository.js';
-import { ReadCache } from '../common/read-cache.js';
+import { type MaybePromise, ReadCache } from '../common/read-cache.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import type { Visibility } from '../rbac/policy.js';
 import { CLINIC_MODEL, type ClinicDocument } from './clinic.schema.js';
@@ -21,7 +20,6 @@ export class ClinicRepository {
   constructor(
     @InjectModel(CLINIC_MODEL) private readonly model: Model<ClinicDocument>,
     private readonly cache: ReadCache,
-    private readonly locks: LockRepository,
   ) {}
 
   async insert(document: Omit<ClinicDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
@@ -32,14 +30,9 @@ export class ClinicRepository {
     return this.model.findOne({ _id: clinicId, orgId }).lean<ClinicDocument>().exec();
   }
 
-  /** For plain reads: served from the read cache, which every clinic write refreshes. */
-  async findByIdCached(orgId: string, clinicId: string): Promise<ClinicDocument | null> {
-    const key = `clinic:${orgId}:${clinicId}`;
-    const cached = await this.cache.get<ClinicDocument>(key);
-    if (cached) return cached;
-    const clinic = await this.findById(orgId, clinicId);
-    if (clinic) await this.cache.put(key, clinic.version, this.cacheable(clinic));
-    return clinic;
+  /** For plain reads: served from the read cache, which every clinic write refreshes. Never mutate the result. */
+  findByIdCached(orgId: string, clinicId: string): MaybePromise<ClinicDocument | null> {
+    return this.cache.read(`clinic:${orgId}:${clinicId}`, (clinic) => clinic.version, () => this.findById(orgId, clinicId));
   }
 
   async exists(orgId: string, clinicId: string): Promise<boolean> {
@@ -61,22 +54,19 @@ export class ClinicRepository {
   }
 
   async updateIfVersion(orgId: string, clinicId: string, version: number, set: Partial<ClinicDocument>): Promise<ClinicDocument | null> {
-    // Under the clinic's lock the version filter is a real compare-and-set, on FerretDB too.
-    const updated = await this.locks.withLock(`clinic:${clinicId}`, () =>
-      this.model
-        .findOneAndUpdate({ _id: clinicId, orgId, version }, { $set: set, $inc: { version: 1 } }, { new: true })
-        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
-        .select(OUTBOX_FIELDS)
-        .lean<ClinicDocument>()
-        .exec(),
-    );
-    if (updated) await this.cache.put(`clinic:${orgId}:${clinicId}`, updated.version, this.cacheable(updated));
+    // Compare-and-set on the version: of concurrent writers that read one version, exactly one matches.
+    const updated = await this.model
+      .findOneAndUpdate({ _id: clinicId, orgId, version }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' })
+      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+      .select(OUTBOX_FIELDS)
+      .lean<ClinicDocument>()
+      .exec();
+    if (updated) {
+      // The write returned the outbox fields (see above); the cache holds what plain reads return.
+      const { outbox: _outbox, outboxAt: _outboxAt, ...cached } = updated;
+      await this.cache.written(`clinic:${orgId}:${clinicId}`, updated.version, cached);
+    }
     return updated;
-  }
-
-  private cacheable(clinic: ClinicDocument): ClinicDocument {
-    const { outbox: _outbox, outboxAt: _outboxAt, ...rest } = clinic;
-    return rest;
   }
 
   async delete(orgId: string, clinicId: string): Promise<void> {

@@ -1,9 +1,10 @@
-import { Body, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiController, ApiProblemResponses } from '@dentalos/core';
+import type { FastifyReply } from 'fastify';
 import { type TenantCaller, TenantCallerParam } from '../common/caller.js';
-import { ApiIfMatch, EtagInterceptor, IfMatch } from '../common/etag.js';
-import { ClinicParams, OrgParams } from '../common/ids.js';
+import { ApiIfMatch, EtagInterceptor, IfMatch, sendVersioned } from '../common/etag.js';
+import { ApiClinicPath, ClinicParams, OrgParams } from '../common/ids.js';
 import type { Page } from '../common/pagination.js';
 import { Guarded, RequirePermission } from '../rbac/require-permission.decorator.js';
 import { ClinicsService } from './clinics.service.js';
@@ -12,11 +13,11 @@ import { ClinicDto, ClinicPageDto, CreateClinicDto, EffectiveSettingDto, ListCli
 @ApiController('organizations/:orgId/clinics', 'clinics')
 @ApiExtraModels(EffectiveSettingDto)
 @Guarded()
-@UseInterceptors(EtagInterceptor)
 export class ClinicsController {
   constructor(private readonly clinics: ClinicsService) {}
 
   @Post()
+  @UseInterceptors(EtagInterceptor)
   @RequirePermission('clinic:create')
   @ApiOperation({ summary: 'Create a clinic (takes one active-clinic slot of the plan)' })
   @ApiCreatedResponse({ type: ClinicDto })
@@ -34,16 +35,19 @@ export class ClinicsController {
     return this.clinics.list(caller, query);
   }
 
+  /** The hot read: path ids checked by the guard alone, ETag and JSON without per-request work. */
   @Get(':clinicId')
   @RequirePermission('clinic:read', 'clinic')
+  @ApiClinicPath()
   @ApiOperation({ summary: 'One clinic with its effective settings and where each comes from' })
   @ApiOkResponse({ type: ClinicDto })
   @ApiProblemResponses(400, 401, 403, 404)
-  get(@Param() params: ClinicParams, @TenantCallerParam() caller: TenantCaller): Promise<ClinicDto> {
-    return this.clinics.get(caller, params.clinicId);
+  get(@TenantCallerParam() caller: TenantCaller, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return sendVersioned(reply, this.clinics.get(caller, caller.clinicId!));
   }
 
   @Patch(':clinicId')
+  @UseInterceptors(EtagInterceptor)
   @RequirePermission('clinic:update', 'clinic')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Update a clinic; activating takes a plan slot, deactivating frees one' })
@@ -55,6 +59,7 @@ export class ClinicsController {
 
   @Post(':clinicId/archive')
   @HttpCode(200)
+  @UseInterceptors(EtagInterceptor)
   @RequirePermission('clinic:archive', 'clinic')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Archive a clinic (kept for history; frees its plan slot)' })

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { PreconditionFailedError } from '@dentalos/core';
 import { EVENT_TYPES, OutboxRelayService } from '@dentalos/events';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import type { TenantCaller } from '../common/caller.js';
 import { assertFresh } from '../common/etag.js';
 import { enterpriseEvent } from '../common/events.js';
+import { writeOptimistically } from '../common/optimistic-write.js';
 import type { Page } from '../common/pagination.js';
 import { OrganizationRepository } from '../organizations/organization.repository.js';
-import type { OrganizationDocument } from '../organizations/organization.schema.js';
+import type { OrganizationDocument, OrganizationSettings } from '../organizations/organization.schema.js';
 import { OrganizationNotActiveError, PlanLimitExceededError } from '../organizations/organizations.errors.js';
 import { PLANS } from '../organizations/plans.js';
 import { DEFAULT_PROVIDER_ROLES } from '../rbac/permissions.js';
@@ -21,8 +21,6 @@ import { ClinicCodeTakenError, ClinicNotFoundError, InvalidScheduleError } from 
 import type { ClinicDto, CreateClinicDto, ListClinicsQuery, UpdateClinicDto } from './dto/clinic.dto.js';
 import type { ClosureDto, OpeningHoursDto } from './dto/clinic-parts.dto.js';
 
-const MAX_UNCONDITIONAL_ATTEMPTS = 5;
-
 function checkCalendar(openingHours: OpeningHoursDto[] = [], closures: ClosureDto[] = []): void {
   openingHours.forEach((hours, index) => {
     if (hours.closes <= hours.opens) throw new InvalidScheduleError(`openingHours[${index}].closes`, 'closes must be later than opens');
@@ -32,8 +30,12 @@ function checkCalendar(openingHours: OpeningHoursDto[] = [], closures: ClosureDt
   });
 }
 
+const NO_SETTINGS: Partial<OrganizationSettings> = Object.freeze({});
+
 @Injectable()
 export class ClinicsService {
+  private readonly views = new WeakMap<ClinicDocument, { settings: Partial<OrganizationSettings>; view: ClinicDto }>();
+
   constructor(
     private readonly clinics: ClinicRepository,
     private readonly organizations: OrganizationRepository,
@@ -101,7 +103,13 @@ export class ClinicsService {
     // The guard already holds the organization head (with its settings): one read for the clinic.
     const clinic = caller.clinic !== undefined ? caller.clinic : await this.clinics.findByIdCached(caller.org._id, clinicId);
     if (!clinic) throw new ClinicNotFoundError(clinicId);
-    return clinicView(clinic, caller.org.settings ?? {});
+    const settings = caller.org.settings ?? NO_SETTINGS;
+    // Cached clinics and heads are shared, unchanging copies: their view is built once, not per request.
+    const built = this.views.get(clinic);
+    if (built?.settings === settings) return built.view;
+    const view = clinicView(clinic, settings);
+    this.views.set(clinic, { settings, view });
+    return view;
   }
 
   /**
@@ -111,7 +119,7 @@ export class ClinicsService {
   async update(caller: TenantCaller, clinicId: string, dto: UpdateClinicDto, ifMatch: number | undefined): Promise<ClinicDto> {
     const orgId = caller.org._id;
     if (dto.providerRoles) await this.roles.assertRolesExist(orgId, dto.providerRoles);
-    for (let attempt = 0; attempt < (ifMatch === undefined ? MAX_UNCONDITIONAL_ATTEMPTS : 1); attempt++) {
+    return writeOptimistically(ifMatch, async () => {
       const clinic = await this.clinics.findById(orgId, clinicId);
       if (!clinic) throw new ClinicNotFoundError(clinicId);
       assertFresh(ifMatch, clinic.version);
@@ -122,19 +130,17 @@ export class ClinicsService {
       if (dto.settings) set.settings = { ...dto.settings };
       const transition = status && status !== clinic.status && clinic.status !== 'archived' ? status : undefined;
       if (transition) set.status = transition;
-      const written = await this.write(caller, clinic, set, transition === 'active' ? 'take' : transition === 'inactive' ? 'give' : 'none', 'clinic.update');
-      if (written) return written;
-    }
-    throw new PreconditionFailedError();
+      return this.write(caller, clinic, set, transition === 'active' ? 'take' : transition === 'inactive' ? 'give' : 'none', 'clinic.update');
+    });
   }
 
   async archive(caller: TenantCaller, clinicId: string, ifMatch: number | undefined): Promise<ClinicDto> {
-    const clinic = await this.clinics.findById(caller.org._id, clinicId);
-    if (!clinic) throw new ClinicNotFoundError(clinicId);
-    assertFresh(ifMatch, clinic.version);
-    const written = await this.write(caller, clinic, { status: 'archived' }, clinic.status === 'active' ? 'give' : 'none', 'clinic.archive');
-    if (!written) throw new PreconditionFailedError();
-    return written;
+    return writeOptimistically(ifMatch, async () => {
+      const clinic = await this.clinics.findById(caller.org._id, clinicId);
+      if (!clinic) throw new ClinicNotFoundError(clinicId);
+      assertFresh(ifMatch, clinic.version);
+      return this.write(caller, clinic, { status: 'archived' }, clinic.status === 'active' ? 'give' : 'none', 'clinic.archive');
+    });
   }
 
   /** Conditional write of a clinic; a status change moves the plan slot around it. Null: lost a race. */

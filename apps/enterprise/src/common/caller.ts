@@ -11,6 +11,8 @@ export interface Caller {
   /** Present on organization-scoped routes (set by the permission guard). */
   org?: OrganizationHead;
   policy?: CompiledPolicy;
+  /** The `clinicId` path id of a clinic-scoped route, validated by the guard. */
+  clinicId?: string;
   /**
    * The clinic of a clinic-scoped read, fetched by the guard together with the organization head
    * (one cache round trip); null when it does not exist in this organization.

@@ -3,8 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import { OUTBOX_FIELDS } from '../common/outbox.js';
-import { LockRepository } from '../common/lock.repository.js';
-import { ReadCache } from '../common/read-cache.js';
+import { type MaybePromise, ReadCache } from '../common/read-cache.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import { ORGANIZATION_MODEL, type OrganizationDocument } from './organization.schema.js';
 import { PLANS, type Tier } from './plans.js';
@@ -22,30 +21,21 @@ export class OrganizationRepository {
   constructor(
     @InjectModel(ORGANIZATION_MODEL) private readonly model: Model<OrganizationDocument>,
     private readonly cache: ReadCache,
-    private readonly locks: LockRepository,
   ) {}
-
-  /** Every change of an organization document is serialized: counters and versions are read-modify-write. */
-  private locked<T>(orgId: string, work: () => Promise<T>): Promise<T> {
-    return this.locks.withLock(`org:${orgId}`, work);
-  }
 
   async insert(document: Omit<OrganizationDocument, 'createdAt' | 'updatedAt'>, event: CloudEvent): Promise<void> {
     await this.model.create({ ...document, ...outboxOnInsert(event) });
   }
 
-  async head(orgId: string): Promise<OrganizationHead | null> {
-    const cached = await this.cache.get<OrganizationHead>(`org:${orgId}`);
-    if (cached) return cached;
-    const head = await this.model.findById(orgId, HEAD_FIELDS).lean<OrganizationHead>().exec();
-    if (head) await this.cache.put(`org:${orgId}`, stampOf(head), head);
-    return head;
+  /** Read on every tenant request, so served from the read cache, which every change of the head refreshes. */
+  head(orgId: string): MaybePromise<OrganizationHead | null> {
+    return this.cache.read(`org:${orgId}`, stampOf, () => this.model.findById(orgId, HEAD_FIELDS).lean<OrganizationHead>().exec());
   }
 
   private async refreshHead(org: OrganizationDocument | null): Promise<void> {
     if (!org) return;
     const { _id, status, policyVersion, version, settings } = org;
-    await this.cache.put(`org:${_id}`, stampOf(org), { _id, status, policyVersion, version, settings });
+    await this.cache.written(`org:${_id}`, stampOf(org), { _id, status, policyVersion, version, settings });
   }
 
   async findById(orgId: string): Promise<OrganizationDocument | null> {
@@ -60,7 +50,7 @@ export class OrganizationRepository {
     return findPage(this.model, query, request);
   }
 
-  /** Optimistic update: applies only if nobody changed the document since `version`. */
+  /** Optimistic update: applies only if nobody changed the document since `version` (null: lost the race). */
   async updateIfVersion(
     orgId: string,
     version: number,
@@ -68,66 +58,60 @@ export class OrganizationRepository {
     extraFilter: QueryFilter<OrganizationDocument> = {},
   ): Promise<OrganizationDocument | null> {
     const update: UpdateQuery<OrganizationDocument> = { $set: set, $inc: { version: 1 } };
-    const updated = await this.locked(orgId, () =>
-      this.model
-        .findOneAndUpdate({ _id: orgId, version, ...extraFilter }, update, { new: true })
-        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
-        .select(OUTBOX_FIELDS)
-        .lean<OrganizationDocument>()
-        .exec(),
-    );
+    const updated = await this.model
+      .findOneAndUpdate({ _id: orgId, version, ...extraFilter }, update, { returnDocument: 'after' })
+      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+      .select(OUTBOX_FIELDS)
+      .lean<OrganizationDocument>()
+      .exec();
     await this.refreshHead(updated);
     return updated;
   }
 
   /**
-   * Takes one active-clinic slot if the tier still allows it. Limit and counter are checked and
-   * changed by one conditional update under the organization's lock, so parallel creations on
-   * any number of replicas can never take more slots than the plan has.
+   * Takes one active-clinic slot if the tier still allows it: the limit is in the filter and the
+   * counter moves by `$inc` in the same single-document update, so parallel creations on any
+   * number of replicas can never take more slots than the plan has.
    */
   async reserveClinicSlot(orgId: string, tier: Tier): Promise<boolean> {
-    const result = await this.locked(orgId, () =>
-      this.model
-        .updateOne(
-          { _id: orgId, status: 'active', tier, 'usage.activeClinics': { $lt: PLANS[tier].maxActiveClinics } },
-          { $inc: { 'usage.activeClinics': 1 } },
-        )
-        .exec(),
-    );
+    const result = await this.model
+      .updateOne({ _id: orgId, status: 'active', tier, 'usage.activeClinics': { $lt: PLANS[tier].maxActiveClinics } }, { $inc: { 'usage.activeClinics': 1 } })
+      .exec();
     return result.modifiedCount === 1;
   }
 
   async releaseClinicSlot(orgId: string): Promise<void> {
-    await this.locked(orgId, () => this.model.updateOne({ _id: orgId, 'usage.activeClinics': { $gt: 0 } }, { $inc: { 'usage.activeClinics': -1 } }).exec());
+    await this.model.updateOne({ _id: orgId, 'usage.activeClinics': { $gt: 0 } }, { $inc: { 'usage.activeClinics': -1 } }).exec();
   }
 
-  /** Same idea for providers: the first active assignment of a provider takes a slot. */
+  /**
+   * Same idea for providers: the first active assignment of a provider takes a slot; the set of
+   * slot holders changes in the same update as the counter, so a provider never takes two.
+   */
   async reserveProviderSlot(orgId: string, tier: Tier, providerId: string): Promise<'reserved' | 'held' | 'full'> {
-    const result = await this.locked(orgId, () =>
-      this.model
-        .updateOne(
-          { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
-          { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
-        )
-        .exec(),
-    );
+    const result = await this.model
+      .updateOne(
+        { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
+        { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
+      )
+      .exec();
     if (result.modifiedCount === 1) return 'reserved';
     const holds = await this.model.exists({ _id: orgId, activeProviderIds: providerId }).exec();
     return holds ? 'held' : 'full';
   }
 
   async releaseProviderSlot(orgId: string, providerId: string): Promise<void> {
-    await this.locked(orgId, () =>
-      this.model
-        .updateOne({ _id: orgId, activeProviderIds: providerId }, { $pull: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': -1 } })
-        .exec(),
-    );
+    await this.model
+      .updateOne({ _id: orgId, activeProviderIds: providerId }, { $pull: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': -1 } })
+      .exec();
   }
 
   async bumpPolicyVersion(orgId: string): Promise<void> {
-    const org = await this.locked(orgId, () =>
-      this.model.findOneAndUpdate({ _id: orgId }, { $inc: { policyVersion: 1 } }, { new: true }).select(OUTBOX_FIELDS).lean<OrganizationDocument>().exec(),
-    );
+    const org = await this.model
+      .findOneAndUpdate({ _id: orgId }, { $inc: { policyVersion: 1 } }, { returnDocument: 'after' })
+      .select(OUTBOX_FIELDS)
+      .lean<OrganizationDocument>()
+      .exec();
     await this.refreshHead(org);
   }
 

@@ -32,7 +32,7 @@ export interface OrganizationDocument extends OutboxFields {
   settings: Partial<OrganizationSettings>;
   /**
    * Counters that enforce plan limits: a clinic or provider slot is reserved here with one
-   * conditional update (`activeClinics < limit`, under the organization's lease) before the clinic
+   * conditional update (`activeClinics < limit` in the filter, `$inc` in the update) before the clinic
    * or assignment is written, and given back if that write fails.
    */
   usage: { activeClinics: number; activeProviders: number };

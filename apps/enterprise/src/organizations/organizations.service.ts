@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, PreconditionFailedError } from '@dentalos/core';
+import { NotFoundError } from '@dentalos/core';
 import { EVENT_TYPES, OutboxRelayService } from '@dentalos/events';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import type { Caller, TenantCaller } from '../common/caller.js';
 import { assertFresh } from '../common/etag.js';
 import { enterpriseEvent } from '../common/events.js';
+import { writeOptimistically } from '../common/optimistic-write.js';
 import type { Page } from '../common/pagination.js';
 import { OWNER_ROLE } from '../rbac/permissions.js';
 import { PermissionDeniedError } from '../rbac/rbac.errors.js';
@@ -102,40 +103,47 @@ export class OrganizationsService {
    * created concurrently cannot slip under a downgrade.
    */
   async update(caller: TenantCaller, dto: UpdateOrganizationDto, ifMatch: number | undefined): Promise<OrganizationDto> {
-    const org = await this.load(caller.org._id);
-    assertFresh(ifMatch, org.version);
-    if (dto.tier !== undefined && dto.tier !== org.tier && !caller.policy.check('org:billing').allowed) throw new PermissionDeniedError('org:billing');
-    const set: Record<string, unknown> = {};
-    if (dto.name !== undefined) set.name = dto.name;
-    if (dto.status !== undefined) set.status = dto.status;
-    if (dto.settings !== undefined) set.settings = { ...dto.settings };
-    let usageGuard = {};
-    if (dto.tier !== undefined && dto.tier !== org.tier) {
-      const exceeded = excessFor(org, dto.tier);
-      if (exceeded.length > 0) throw new PlanDowngradeBlockedError(dto.tier, exceeded);
-      set.tier = dto.tier;
-      const plan = PLANS[dto.tier];
-      usageGuard = { 'usage.activeClinics': { $lte: plan.maxActiveClinics }, 'usage.activeProviders': { $lte: plan.maxActiveProviders } };
-    }
-    if (org.status === 'archived') set.status = 'archived';
-    const updated = await this.organizations.updateIfVersion(org._id, org.version, set, usageGuard);
-    if (!updated) {
-      const current = await this.load(org._id);
-      const exceeded = dto.tier ? excessFor(current, dto.tier) : [];
-      if (exceeded.length > 0) throw new PlanDowngradeBlockedError(dto.tier!, exceeded);
-      throw new PreconditionFailedError();
-    }
-    await this.audit.record(caller, org._id, 'organization.update', { type: 'organization', id: org._id }, org, updated);
-    return organizationView(updated);
+    return writeOptimistically(ifMatch, async () => {
+      const org = await this.load(caller.org._id);
+      assertFresh(ifMatch, org.version);
+      const changesTier = dto.tier !== undefined && dto.tier !== org.tier;
+      if (changesTier && !caller.policy.check('org:billing').allowed) throw new PermissionDeniedError('org:billing');
+      const set: Record<string, unknown> = {};
+      if (dto.name !== undefined) set.name = dto.name;
+      if (dto.status !== undefined) set.status = dto.status;
+      if (dto.settings !== undefined) set.settings = { ...dto.settings };
+      let usageGuard = {};
+      if (changesTier) {
+        const exceeded = excessFor(org, dto.tier!);
+        if (exceeded.length > 0) throw new PlanDowngradeBlockedError(dto.tier!, exceeded);
+        set.tier = dto.tier;
+        const plan = PLANS[dto.tier!];
+        usageGuard = { 'usage.activeClinics': { $lte: plan.maxActiveClinics }, 'usage.activeProviders': { $lte: plan.maxActiveProviders } };
+      }
+      if (org.status === 'archived') set.status = 'archived';
+      // Null: the version moved (another update) or usage grew past the new tier; the next round re-reads and tells which.
+      const updated = await this.organizations.updateIfVersion(org._id, org.version, set, usageGuard);
+      if (!updated) {
+        if (changesTier && ifMatch !== undefined) {
+          const exceeded = excessFor(await this.load(org._id), dto.tier!);
+          if (exceeded.length > 0) throw new PlanDowngradeBlockedError(dto.tier!, exceeded);
+        }
+        return null;
+      }
+      await this.audit.record(caller, org._id, 'organization.update', { type: 'organization', id: org._id }, org, updated);
+      return organizationView(updated);
+    });
   }
 
   async archive(caller: TenantCaller, ifMatch: number | undefined): Promise<OrganizationDto> {
-    const org = await this.load(caller.org._id);
-    assertFresh(ifMatch, org.version);
-    const updated = await this.organizations.updateIfVersion(org._id, org.version, { status: 'archived', archivedAt: new Date() });
-    if (!updated) throw new PreconditionFailedError();
-    await this.audit.record(caller, org._id, 'organization.archive', { type: 'organization', id: org._id }, org, updated);
-    return organizationView(updated);
+    return writeOptimistically(ifMatch, async () => {
+      const org = await this.load(caller.org._id);
+      assertFresh(ifMatch, org.version);
+      const updated = await this.organizations.updateIfVersion(org._id, org.version, { status: 'archived', archivedAt: new Date() });
+      if (!updated) return null;
+      await this.audit.record(caller, org._id, 'organization.archive', { type: 'organization', id: org._id }, org, updated);
+      return organizationView(updated);
+    });
   }
 
   private async load(orgId: string): Promise<OrganizationDocument> {

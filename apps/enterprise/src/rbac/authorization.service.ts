@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import type { MaybePromise } from '../common/read-cache.js';
 import { EnterpriseEnv } from '../config/enterprise.env.js';
 import { CustomRoleRepository } from './custom-role.repository.js';
 import { BUILT_IN_ROLES, type Permission } from './permissions.js';
@@ -28,10 +29,13 @@ export class AuthorizationService {
     private readonly env: EnterpriseEnv,
   ) {}
 
-  async policyFor(orgId: string, userId: string, policyVersion: number): Promise<CompiledPolicy> {
+  /** Settles without a promise when the policy is in the in-process cache, as it is for nearly every request. */
+  policyFor(orgId: string, userId: string, policyVersion: number): MaybePromise<CompiledPolicy> {
     const key = `${orgId}:${userId}:${policyVersion}`;
-    const cached = this.local.get(key);
-    if (cached) return cached;
+    return this.local.get(key) ?? this.load(orgId, userId, key);
+  }
+
+  private async load(orgId: string, userId: string, key: string): Promise<CompiledPolicy> {
     const policy = (await this.fromRedis(key)) ?? (await this.compile(orgId, userId, key));
     this.remember(key, policy);
     return policy;

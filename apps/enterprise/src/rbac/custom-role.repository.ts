@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { LockRepository } from '../common/lock.repository.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import { CUSTOM_ROLE_MODEL, type CustomRoleDocument } from './custom-role.schema.js';
 
 @Injectable()
 export class CustomRoleRepository {
-  constructor(
-    @InjectModel(CUSTOM_ROLE_MODEL) private readonly model: Model<CustomRoleDocument>,
-    private readonly locks: LockRepository,
-  ) {}
+  constructor(@InjectModel(CUSTOM_ROLE_MODEL) private readonly model: Model<CustomRoleDocument>) {}
 
   async insert(document: Omit<CustomRoleDocument, 'createdAt' | 'updatedAt'>): Promise<CustomRoleDocument> {
     return (await this.model.create(document)).toObject<CustomRoleDocument>();
@@ -29,10 +25,9 @@ export class CustomRoleRepository {
     return findPage(this.model, { orgId }, request);
   }
 
+  /** Compare-and-set on the version; null when another writer changed the role first. */
   async updateIfVersion(orgId: string, roleId: string, version: number, set: Partial<CustomRoleDocument>): Promise<CustomRoleDocument | null> {
-    return this.locks.withLock(`role:${roleId}`, () =>
-      this.model.findOneAndUpdate({ _id: roleId, orgId, version }, { $set: set, $inc: { version: 1 } }, { new: true }).lean<CustomRoleDocument>().exec(),
-    );
+    return this.model.findOneAndUpdate({ _id: roleId, orgId, version }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<CustomRoleDocument>().exec();
   }
 
   async delete(orgId: string, roleId: string): Promise<boolean> {

@@ -28,12 +28,16 @@ export interface Visibility {
   only: Set<string>;
 }
 
+const MAX_DECISIONS = 1_000;
+
 /**
  * A caller's compiled grants in one organization at one policy version. Pure and in-memory:
  * this is what the caches hold, so a warm check costs a few set look-ups.
  */
 export class CompiledPolicy {
   private readonly index = new Map<string, Grant[]>();
+  /** Decisions already taken: the policy never changes, and the same checks repeat on every request. */
+  private readonly decisions = new Map<string, Decision>();
 
   constructor(readonly grants: Grant[]) {
     for (const grant of grants) {
@@ -55,6 +59,18 @@ export class CompiledPolicy {
    * over any allow. Without a clinic only org-scoped grants count.
    */
   check(permission: Permission, clinicId?: string | null): Decision {
+    const key = clinicId ? `${permission}|${clinicId}` : permission;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = this.decide(permission, clinicId);
+      // Clinic ids come from requests: bounded, so arbitrary ids cannot grow a cached policy.
+      if (this.decisions.size >= MAX_DECISIONS) this.decisions.clear();
+      this.decisions.set(key, decision);
+    }
+    return decision;
+  }
+
+  private decide(permission: Permission, clinicId?: string | null): Decision {
     const scoped = clinicId ? [...this.matching(permission, null), ...this.matching(permission, clinicId)] : this.matching(permission, null);
     const denies = scoped.filter((grant) => grant.effect === 'deny');
     if (denies.length > 0) return { allowed: false, decidedBy: denies, reason: 'explicit-deny' };

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter } from 'mongoose';
-import { LockRepository } from '../common/lock.repository.js';
 import { OUTBOX_FIELDS, withOutbox } from '../common/outbox.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
 import { ROLE_BINDING_MODEL, type RoleBindingDocument } from './role-binding.schema.js';
@@ -20,10 +19,7 @@ export function activeKey(binding: Pick<RoleBindingDocument, 'orgId' | 'userId' 
 
 @Injectable()
 export class RoleBindingRepository {
-  constructor(
-    @InjectModel(ROLE_BINDING_MODEL) private readonly model: Model<RoleBindingDocument>,
-    private readonly locks: LockRepository,
-  ) {}
+  constructor(@InjectModel(ROLE_BINDING_MODEL) private readonly model: Model<RoleBindingDocument>) {}
 
   async insert(document: Omit<RoleBindingDocument, 'createdAt' | 'updatedAt' | 'activeKey'>, event: CloudEvent): Promise<RoleBindingDocument> {
     const created = await this.model.create({ ...document, activeKey: activeKey(document), ...outboxOnInsert(event) });
@@ -54,20 +50,21 @@ export class RoleBindingRepository {
     return findPage(this.model, query, request);
   }
 
-  /** Revoking keeps the binding (history) and frees its active key in the same write. */
+  /**
+   * Revoking keeps the binding (history) and frees its active key in the same write; conditional
+   * on `active`, so of two concurrent revokes exactly one succeeds (null: already revoked).
+   */
   async revoke(orgId: string, bindingId: string, revokedBy: string, event: CloudEvent): Promise<RoleBindingDocument | null> {
-    return this.locks.withLock(`binding:${bindingId}`, () =>
-      this.model
-        .findOneAndUpdate(
-          { _id: bindingId, orgId, status: 'active' },
-          withOutbox<RoleBindingDocument>({ $set: { status: 'revoked', revokedAt: new Date(), revokedBy }, $unset: { activeKey: '' } }, event),
-          { new: true },
-        )
-        // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
-        .select(OUTBOX_FIELDS)
-        .lean<RoleBindingDocument>()
-        .exec(),
-    );
+    return this.model
+      .findOneAndUpdate(
+        { _id: bindingId, orgId, status: 'active' },
+        withOutbox<RoleBindingDocument>({ $set: { status: 'revoked', revokedAt: new Date(), revokedBy }, $unset: { activeKey: '' } }, event),
+        { returnDocument: 'after' },
+      )
+      // FerretDB cannot project in findAndModify; asking for the hidden outbox fields removes the projection.
+      .select(OUTBOX_FIELDS)
+      .lean<RoleBindingDocument>()
+      .exec();
   }
 
   async deleteForOrg(orgId: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { PreconditionFailedError } from '@dentalos/core';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import type { TenantCaller } from '../common/caller.js';
 import { assertFresh } from '../common/etag.js';
+import { writeOptimistically } from '../common/optimistic-write.js';
 import type { Page } from '../common/pagination.js';
 import { OrganizationRepository } from '../organizations/organization.repository.js';
 import { FeatureNotInPlanError } from '../organizations/organizations.errors.js';
@@ -65,14 +65,16 @@ export class RolesService {
 
   async update(caller: TenantCaller, roleId: string, dto: UpdateRoleDto, ifMatch: number | undefined): Promise<RoleDto> {
     const orgId = caller.org._id;
-    const role = await this.load(orgId, roleId);
-    assertFresh(ifMatch, role.version);
     const set: Partial<CustomRoleDocument> = {};
     if (dto.name !== undefined) set.name = dto.name;
     if (dto.description !== undefined) set.description = dto.description;
     if (dto.permissions !== undefined) set.permissions = [...new Set(dto.permissions)] as Permission[];
-    const updated = await this.roles.updateIfVersion(orgId, roleId, role.version, set);
-    if (!updated) throw new PreconditionFailedError();
+    const { role, updated } = await writeOptimistically(ifMatch, async () => {
+      const role = await this.load(orgId, roleId);
+      assertFresh(ifMatch, role.version);
+      const updated = await this.roles.updateIfVersion(orgId, roleId, role.version, set);
+      return updated && { role, updated };
+    });
     if (dto.permissions !== undefined) await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'role.update', { type: 'role', id: roleId }, role, updated);
     return roleView(updated);

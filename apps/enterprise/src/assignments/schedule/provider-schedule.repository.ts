@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { LockRepository } from '../../common/lock.repository.js';
-import { PROVIDER_SCHEDULE_MODEL, type ProviderScheduleDocument } from './provider-schedule.schema.js';
-import type { ScheduleEntry } from './schedule-overlap.js';
+import { PROVIDER_SCHEDULE_MODEL, type ProviderScheduleDocument, type StoredEntry } from './provider-schedule.schema.js';
 
 @Injectable()
 export class ProviderScheduleRepository {
-  constructor(
-    @InjectModel(PROVIDER_SCHEDULE_MODEL) private readonly model: Model<ProviderScheduleDocument>,
-    private readonly locks: LockRepository,
-  ) {}
+  constructor(@InjectModel(PROVIDER_SCHEDULE_MODEL) private readonly model: Model<ProviderScheduleDocument>) {}
 
   /** The provider's schedule; a provider without one has an empty schedule at version 0. */
   async read(orgId: string, providerId: string): Promise<ProviderScheduleDocument> {
@@ -22,7 +17,7 @@ export class ProviderScheduleRepository {
    * Replaces the entries only if the schedule is still at `version` (0 = does not exist yet, and
    * the unique _id makes two concurrent first writes collide). False means someone else won.
    */
-  async writeIfVersion(schedule: ProviderScheduleDocument, entries: ScheduleEntry[]): Promise<boolean> {
+  async writeIfVersion(schedule: ProviderScheduleDocument, entries: StoredEntry[]): Promise<boolean> {
     if (schedule.version === 0) {
       try {
         await this.model.create({ ...schedule, entries, version: 1 });
@@ -32,12 +27,7 @@ export class ProviderScheduleRepository {
         throw error;
       }
     }
-    // Compare and set under the schedule's lock: a plain conditional update is not atomic on FerretDB.
-    return this.locks.withLock(`schedule:${schedule._id}`, async () => {
-      const current = await this.model.findById(schedule._id, { version: 1 }).lean<{ version: number }>().exec();
-      if (current?.version !== schedule.version) return false;
-      await this.model.updateOne({ _id: schedule._id }, { $set: { entries, version: schedule.version + 1 } }).exec();
-      return true;
-    });
+    const result = await this.model.updateOne({ _id: schedule._id, version: schedule.version }, { $set: { entries }, $inc: { version: 1 } }).exec();
+    return result.matchedCount === 1;
   }
 }

@@ -1,21 +1,34 @@
 import { Schema } from 'mongoose';
+import type { ExceptionPeriod } from '../assignment.schema.js';
 import type { ScheduleEntry } from './schedule-overlap.js';
 
 export const PROVIDER_SCHEDULE_MODEL = 'ProviderSchedule';
 
 /**
- * One document per provider and organization holding every active assignment's schedule. All
- * overlap checks read it and every change writes it back only if `version` is still the one read
- * (compare-and-set under the schedule's lease), so two concurrent conflicting assignments cannot
- * both pass: the second write finds a newer version, re-reads and sees the first. This replaces
- * a multi-document transaction.
+ * One assignment as its provider's schedule holds it: what the overlap and primary rules need,
+ * plus what the assignment document mirrors from it (exception reasons) and the assignment's
+ * `version` — every change of an active assignment's schedule, primary flag or end is decided
+ * here first and moves this version, so the document follows it (see AssignmentRepository.mirror).
+ */
+export interface StoredEntry extends ScheduleEntry {
+  exceptions: ExceptionPeriod[];
+  /** Absent on entries written before entries carried versions. */
+  version?: number;
+}
+
+/**
+ * One document per provider and organization holding every assignment's schedule. All overlap
+ * checks read it, and every change writes it back with one update conditional on `version` still
+ * being the one read (atomic on one document), so two concurrent conflicting assignments cannot
+ * both pass: the second write matches nothing, re-reads and sees the first. This replaces a
+ * multi-document transaction.
  */
 export interface ProviderScheduleDocument {
   /** `<orgId>:<providerId>` */
   _id: string;
   orgId: string;
   providerId: string;
-  entries: ScheduleEntry[];
+  entries: StoredEntry[];
   version: number;
 }
 
