@@ -43,4 +43,15 @@ describe('single-document atomicity of the database server', () => {
     expect(results.filter((result) => result !== null)).toHaveLength(1);
     expect((await documents.findOne({ _id: 'doc' }))?.version).toBe(2);
   });
+
+  it('runs an update command with more statements than the server has connections, and updates keep flowing after it', async () => {
+    const counters = connection.collection<{ _id: number; hits: number }>('counters');
+    const ids = Array.from({ length: 150 }, (_, id) => id);
+    await counters.insertMany(ids.map((id) => ({ _id: id, hits: 0 })));
+    const bulk = await counters.bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $inc: { hits: 1 } } } })));
+    expect(bulk.modifiedCount).toBe(150);
+    const after = await counters.updateOne({ _id: 0 }, { $inc: { hits: 1 } });
+    expect(after.modifiedCount).toBe(1);
+    expect((await counters.findOne({ _id: 0 }))?.hits).toBe(2);
+  });
 });
