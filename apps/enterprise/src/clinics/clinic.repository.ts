@@ -14,6 +14,12 @@ export interface ClinicFilter {
   code?: string;
 }
 
+/** A written clinic as plain reads return it: the write asked for the outbox fields (see updateIfVersion). */
+function withoutOutbox(clinic: ClinicDocument): ClinicDocument {
+  const { outbox: _outbox, outboxAt: _outboxAt, ...rest } = clinic;
+  return rest;
+}
+
 /** Every method takes the organization id: a clinic query without its tenant cannot be written. */
 @Injectable()
 export class ClinicRepository {
@@ -61,12 +67,30 @@ export class ClinicRepository {
       .select(OUTBOX_FIELDS)
       .lean<ClinicDocument>()
       .exec();
-    if (updated) {
-      // The write returned the outbox fields (see above); the cache holds what plain reads return.
-      const { outbox: _outbox, outboxAt: _outboxAt, ...cached } = updated;
-      await this.cache.written(`clinic:${orgId}:${clinicId}`, updated.version, cached);
-    }
-    return updated;
+    if (!updated) return null;
+    const clinic = withoutOutbox(updated);
+    await this.cache.written(`clinic:${orgId}:${clinicId}`, clinic.version, clinic);
+    return clinic;
+  }
+
+  /**
+   * Last write wins, for a change that does not depend on what is stored: one unconditional
+   * update of top-level fields, so concurrent writers never lose a race and never retry. The
+   * clinic before comes back from the write itself and the clinic after follows from it exactly
+   * (`updatedAt` is set here, not by Mongoose). Null: no such clinic.
+   */
+  async overwrite(orgId: string, clinicId: string, set: Partial<ClinicDocument>): Promise<{ before: ClinicDocument; after: ClinicDocument } | null> {
+    const updatedAt = new Date();
+    const stored = await this.model
+      .findOneAndUpdate({ _id: clinicId, orgId }, { $set: { ...set, updatedAt }, $inc: { version: 1 } }, { returnDocument: 'before', timestamps: false })
+      .select(OUTBOX_FIELDS)
+      .lean<ClinicDocument>()
+      .exec();
+    if (!stored) return null;
+    const before = withoutOutbox(stored);
+    const after: ClinicDocument = { ...before, ...set, version: before.version + 1, updatedAt };
+    await this.cache.written(`clinic:${orgId}:${clinicId}`, after.version, after);
+    return { before, after };
   }
 
   async delete(orgId: string, clinicId: string): Promise<void> {

@@ -114,23 +114,30 @@ export class ClinicsService {
 
   /**
    * With If-Match a concurrent change is a 412. Without it the caller asked for "last write
-   * wins": the change is re-applied on the fresh document a few times before giving up.
+   * wins": a change that does not depend on the stored clinic is one unconditional update; a
+   * status change (which moves a plan slot) is re-applied on the fresh document a few times.
    */
   async update(caller: TenantCaller, clinicId: string, dto: UpdateClinicDto, ifMatch: number | undefined): Promise<ClinicDto> {
     const orgId = caller.org._id;
     if (dto.providerRoles) await this.roles.assertRolesExist(orgId, dto.providerRoles);
+    checkCalendar(dto.openingHours, dto.closures);
+    const { status, ...fields } = dto;
+    const set: Partial<ClinicDocument> = { ...fields };
+    if (dto.providerRoles) set.providerRoles = [...new Set(dto.providerRoles)];
+    if (dto.settings) set.settings = { ...dto.settings };
+    if (ifMatch === undefined && status === undefined) {
+      const changed = await this.clinics.overwrite(orgId, clinicId, set);
+      if (!changed) throw new ClinicNotFoundError(clinicId);
+      await this.audit.record(caller, orgId, 'clinic.update', { type: 'clinic', id: clinicId }, changed.before, changed.after);
+      return clinicView(changed.after, caller.org.settings ?? {});
+    }
     return writeOptimistically(ifMatch, async () => {
       const clinic = await this.clinics.findById(orgId, clinicId);
       if (!clinic) throw new ClinicNotFoundError(clinicId);
       assertFresh(ifMatch, clinic.version);
-      checkCalendar(dto.openingHours ?? clinic.openingHours, dto.closures ?? clinic.closures);
-      const { status, ...fields } = dto;
-      const set: Partial<ClinicDocument> = { ...fields };
-      if (dto.providerRoles) set.providerRoles = [...new Set(dto.providerRoles)];
-      if (dto.settings) set.settings = { ...dto.settings };
       const transition = status && status !== clinic.status && clinic.status !== 'archived' ? status : undefined;
-      if (transition) set.status = transition;
-      return this.write(caller, clinic, set, transition === 'active' ? 'take' : transition === 'inactive' ? 'give' : 'none', 'clinic.update');
+      const change = transition ? { ...set, status: transition } : set;
+      return this.write(caller, clinic, change, transition === 'active' ? 'take' : transition === 'inactive' ? 'give' : 'none', 'clinic.update');
     });
   }
 

@@ -76,8 +76,9 @@ export class ReadCache {
   async written(key: string, stamp: number, value: object): Promise<void> {
     if (this.env.READ_CACHE_TTL_MS === 0) return;
     this.local.delete(key);
-    await this.toRedis(key, stamp, value);
-    await this.bus.publish([key]);
+    // One connection runs commands in the order sent: the new state is in Redis before any
+    // replica hears of the change and refills, without waiting a round trip in between.
+    await Promise.all([this.toRedis(key, stamp, value), this.bus.publish([key])]);
   }
 
   private remember(key: string, value: unknown): void {

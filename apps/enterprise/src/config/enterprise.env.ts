@@ -34,8 +34,9 @@ export class EnterpriseEnv extends DataEnv {
   SCHEDULE_HORIZON_DAYS = 800;
 
   /**
-   * Lifetime of cached organization heads and clinics in Redis (0 disables the cache). Writers
-   * refresh entries on every change; the TTL only bounds staleness after a Redis partition.
+   * Lifetime of cached organization heads and clinics in Redis (0 disables the read cache, its
+   * in-process copies included). Writers refresh entries on every change; the TTL only bounds
+   * staleness after a Redis partition.
    */
   @Type(() => Number)
   @IsInt()
