@@ -5,10 +5,13 @@
 // Every app runs in cluster mode, even with one instance: `pm2 reload <app>` then starts the new
 // worker, waits for its `ready` message (sent by bootstrap() after listen), and only then stops
 // the old one, which drains (in-flight requests finish): no connection is refused and no request
-// gets an error answer (tools/ops/test/pm2-reload.spec.ts). Known gap: under heavy keep-alive
-// load a few sockets the old worker sweeps as idle are reset before their request is read (see
-// RUNBOOK.md, "pm2"). In fork mode a reload is a stop-then-start and refuses connections in
-// between. ESM entry points work in cluster mode on Node 20 and 22.
+// gets an error answer, and no kept-alive socket is reset under its request: the old worker
+// closes a socket only after it has been quiet for a moment, so a request the cluster master
+// handed over or a client just sent on a pooled socket is still served (libs/core,
+// IdleConnectionCloser). Proved under load by tools/ops/test/pm2-reload.spec.ts and, through the
+// gateway for every app, by tools/e2e/test/faults-pm2.spec.ts. In fork mode a reload is a
+// stop-then-start and refuses connections in between. ESM entry points work in cluster mode on
+// Node 20 and 22.
 //
 // One caveat of cluster mode: each worker keeps its own metrics registry, and a scrape of the
 // shared port reaches one worker. With 2 instances, counters in Prometheus alternate between

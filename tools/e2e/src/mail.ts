@@ -14,7 +14,7 @@ export interface CapturedMail {
 export async function mailsTo(address: string): Promise<CapturedMail[]> {
   const response = await fetch(`${MAILDEV_API_URL}/email`, { signal: AbortSignal.timeout(5_000) });
   const mails = (await response.json()) as CapturedMail[];
-  return mails.filter((mail) => mail.to.some((to) => to.address.toLowerCase() === address.toLowerCase()));
+  return mails.filter((mail) => (mail.to ?? []).some((to) => to.address.toLowerCase() === address.toLowerCase()));
 }
 
 /** Waits for a mail to `address` whose subject matches, as a person waits for their inbox. */

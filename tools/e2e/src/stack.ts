@@ -39,6 +39,13 @@ export interface Stack {
   databaseUri(service: Exclude<ServiceName, 'gateway'>): string;
   keyPrefix(service: ServiceName): string;
   instances(service: ServiceName): readonly Instance[];
+  /** The environment an instance of the service runs with, PORT excepted. */
+  env(service: ServiceName): Record<string, string>;
+  /**
+   * Puts an endpoint started outside the stack (e.g. under pm2) into the service's rotation,
+   * then retires the stack's own instances of it with SIGTERM.
+   */
+  handOver(service: ServiceName, port: number): Promise<void>;
   /** Starts a replacement, waits for its readiness, then SIGTERMs the old one; resolves with the old one's exit code. */
   rollingRestart(service: ServiceName): Promise<number | string>;
   /** Ends every instance of a service (SIGKILL = a crash; SIGTERM = a clean stop). */
@@ -156,9 +163,11 @@ async function launch(options: StackOptions, release: () => void): Promise<Stack
     }),
   };
 
+  const serviceEnv = (service: ServiceName) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envFor[service](), ...options.env?.[service] });
+
   const startService = async (service: ServiceName): Promise<Instance> => {
     const port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envFor[service](), ...options.env?.[service], PORT: String(port) };
+    const env = { ...serviceEnv(service), PORT: String(port) };
     const child = spawnManaged(process.execPath, ['--enable-source-maps', join(REPO_ROOT, `apps/${service}/dist/main.js`)], env, REPO_ROOT);
     const instance: Instance = { port, url: `http://127.0.0.1:${port}`, process: child };
     instances.get(service)!.push(instance);
@@ -202,6 +211,11 @@ async function launch(options: StackOptions, release: () => void): Promise<Stack
     databaseUri,
     keyPrefix,
     instances: (service) => instances.get(service)!,
+    env: serviceEnv,
+    async handOver(service, port) {
+      balancers.get(service)!.add(port);
+      await Promise.all([...instances.get(service)!].map((instance) => retire(service, instance, 'SIGTERM')));
+    },
     startService,
     async rollingRestart(service) {
       const old = instances.get(service)![0];
