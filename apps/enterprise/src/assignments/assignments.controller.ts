@@ -31,7 +31,7 @@ export class AssignmentsController {
   @ApiOperation({ summary: 'Assign a provider to a clinic with weekly slots in the clinic’s time zone' })
   @ApiCreatedResponse({ type: AssignmentDto })
   @ApiConflictResponse(CONFLICT)
-  @ApiProblemResponses(400, 401, 403, 404, 422)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 503)
   create(@Param() _params: OrgParams, @Body() dto: CreateAssignmentDto, @TenantCallerParam() caller: TenantCaller): Promise<AssignmentDto> {
     return this.assignments.create(caller, dto);
   }
@@ -60,7 +60,7 @@ export class AssignmentsController {
   @ApiOperation({ summary: 'Change slots or exceptions, or promote to primary (re-checked for overlaps)' })
   @ApiOkResponse({ type: AssignmentDto })
   @ApiConflictResponse(CONFLICT)
-  @ApiProblemResponses(400, 401, 403, 404, 412)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 503)
   update(@Param() params: AssignmentParams, @Body() dto: UpdateAssignmentDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<AssignmentDto> {
     return this.assignments.update(caller, params.assignmentId, dto, ifMatch);
   }
@@ -71,7 +71,7 @@ export class AssignmentsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'End an assignment (kept in history; its schedule stops at the end date)' })
   @ApiOkResponse({ type: AssignmentDto })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 503)
   end(@Param() params: AssignmentParams, @Body() dto: EndAssignmentDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<AssignmentDto> {
     return this.assignments.end(caller, params.assignmentId, dto, ifMatch);
   }

@@ -52,7 +52,7 @@ export class ClinicsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Update a clinic; activating takes a plan slot, deactivating frees one' })
   @ApiOkResponse({ type: ClinicDto })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422, 503)
   update(@Param() params: ClinicParams, @Body() dto: UpdateClinicDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<ClinicDto> {
     return this.clinics.update(caller, params.clinicId, dto, ifMatch);
   }
@@ -64,7 +64,7 @@ export class ClinicsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Archive a clinic (kept for history; frees its plan slot)' })
   @ApiOkResponse({ type: ClinicDto })
-  @ApiProblemResponses(400, 401, 403, 404, 412)
+  @ApiProblemResponses(400, 401, 403, 404, 412, 503)
   archive(@Param() params: ClinicParams, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<ClinicDto> {
     return this.clinics.archive(caller, params.clinicId, ifMatch);
   }

@@ -47,7 +47,7 @@ export class OrganizationsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Update name, status, settings or tier (tier needs org:billing; a downgrade below usage is 409)' })
   @ApiOkResponse({ type: OrganizationDto })
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 503)
   update(@Param() _params: OrgParams, @Body() dto: UpdateOrganizationDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<OrganizationDto> {
     return this.organizations.update(caller, dto, ifMatch);
   }
@@ -58,7 +58,7 @@ export class OrganizationsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Archive the organization (kept for history, hidden from default lists)' })
   @ApiOkResponse({ type: OrganizationDto })
-  @ApiProblemResponses(400, 401, 403, 404, 412)
+  @ApiProblemResponses(400, 401, 403, 404, 412, 503)
   archive(@Param() _params: OrgParams, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<OrganizationDto> {
     return this.organizations.archive(caller, ifMatch);
   }

@@ -47,7 +47,7 @@ export class RolesController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change a custom role; every holder’s next request sees the change' })
   @ApiOkResponse({ type: RoleDto })
-  @ApiProblemResponses(400, 401, 403, 404, 412)
+  @ApiProblemResponses(400, 401, 403, 404, 412, 503)
   update(@Param() params: RoleParams, @Body() dto: UpdateRoleDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<RoleDto> {
     return this.roles.update(caller, params.roleId, dto, ifMatch);
   }
