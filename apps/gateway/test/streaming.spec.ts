@@ -28,6 +28,11 @@ beforeAll(async () => {
       request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ bytes: seen.bytes, sha256: hash.digest('hex') })));
       return true;
     }
+    if (request.url === '/api/v1/files/refuse') {
+      // Answers at once, without reading the upload (as a service refusing it would).
+      response.writeHead(403, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ code: 'UPLOAD_FORBIDDEN' }));
+      return true;
+    }
     if (request.url === '/api/v1/files/download') {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       response.write(Buffer.alloc(MIB, 1));
@@ -122,6 +127,17 @@ describe('streaming', () => {
       received += value.length;
     }
     expect(received).toBe(20 * MIB);
+  });
+
+  it("relays an upstream's early answer to an upload it did not read, then ends the connection", async () => {
+    const response = await fetch(`${gateway.url}/api/v1/files/refuse`, {
+      method: 'POST',
+      body: Buffer.alloc(4 * MIB, 5),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('connection')).toBe('close'); // the rest of the upload is never read
+    expect(await response.json()).toEqual({ code: 'UPLOAD_FORBIDDEN' });
   });
 
   it('refuses a body whose Content-Length is over the limit with 413 before calling the upstream', async () => {

@@ -12,6 +12,8 @@ export class LimitedBody {
    * upstream to take it: a deadline passing in the first state is the client's doing.
    */
   waitingForClient = false;
+  /** The client's whole body has been read. */
+  complete = false;
   readonly stream: Readable;
 
   constructor(source: Readable, limitBytes: number) {
@@ -19,22 +21,32 @@ export class LimitedBody {
   }
 
   private async *chunks(source: Readable, limitBytes: number): AsyncGenerator<Buffer> {
-    const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    // Not destroyed when left early: the answer still has to go out on the client's connection.
+    const iterator: AsyncIterator<Buffer> = source.iterator({ destroyOnReturn: false });
     let seen = 0;
-    for (;;) {
-      let next: IteratorResult<Buffer>;
-      this.waitingForClient = true;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        throw new RequestBodyAbortedError(error);
-      } finally {
-        this.waitingForClient = false;
+    try {
+      for (;;) {
+        let next: IteratorResult<Buffer>;
+        this.waitingForClient = true;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          throw new RequestBodyAbortedError(error);
+        } finally {
+          this.waitingForClient = false;
+        }
+        if (next.done) {
+          this.complete = true;
+          return;
+        }
+        seen += next.value.length;
+        if (seen > limitBytes) throw new PayloadTooLargeError(limitBytes);
+        yield next.value;
       }
-      if (next.done) return;
-      seen += next.value.length;
-      if (seen > limitBytes) throw new PayloadTooLargeError(limitBytes);
-      yield next.value;
+    } finally {
+      // Left before the end (over the limit, or the upstream answered without reading it all):
+      // stop reading; the proxy closes the connection after its answer (see ProxyService).
+      if (!this.complete) await iterator.return?.();
     }
   }
 }

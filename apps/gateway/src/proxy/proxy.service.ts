@@ -57,6 +57,9 @@ export class ProxyService {
         body ? (ctx) => uploading(upstream, outgoing, body, ctx.signal) : (ctx) => exchange(upstream.pool, outgoing, ctx.signal),
       );
     } catch (error) {
+      // An answer given before the client's whole body was read ends the connection (RFC 9112
+      // §9.6): the rest of the upload is never read, so the connection could not be reused.
+      if (body && !body.complete) reply.header('connection', 'close');
       // The route deadline passed while the upload waited for the client's next bytes.
       if (body?.waitingForClient && lastError(error) instanceof TimeoutError) throw new RequestBodyTimeoutError();
       const relayed = relayable(error);
@@ -71,7 +74,9 @@ export class ProxyService {
       this.metrics.duration.observe({ upstream: upstream.name }, (performance.now() - started) / 1000);
     }
     this.count(upstream.name, request.method, answer.statusCode);
-    return reply.code(answer.statusCode).headers(downstreamResponseHeaders(answer.headers)).send(answer.body);
+    reply.code(answer.statusCode).headers(downstreamResponseHeaders(answer.headers));
+    if (body && !body.complete) reply.header('connection', 'close');
+    return reply.send(answer.body);
   }
 
   private count(upstream: string, method: string, status: number): void {
