@@ -63,15 +63,6 @@ export class GatewayEnv extends RedisEnv {
   @Min(100)
   GATEWAY_HEADERS_TIMEOUT_MS = 10_000;
 
-  /**
-   * How often the server looks for clients past their header or request deadline (Node checks
-   * every 30 s by default): a slow client is cut off within its deadline plus this.
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  GATEWAY_CLIENT_TIMEOUT_CHECK_MS = 1_000;
-
   /** Kept-alive connections per upstream pool. */
   @Type(() => Number)
   @IsInt()
