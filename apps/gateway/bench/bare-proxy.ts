@@ -1,7 +1,7 @@
 /**
- * The floor of a Node.js proxy on this machine: Fastify and an undici pool, nothing else (no
- * auth, limits, metrics, logging or resilience). Shows how much of the gap to nginx is Node's
- * HTTP stack itself and how much the gateway's features cost.
+ * Fastify and an undici pool, nothing else (no auth, limits, metrics, logging or resilience):
+ * beside minimal-proxy.ts (node:http + undici), shows what the framework itself adds, and beside
+ * the gateway, what the platform's hooks and the gateway's features cost.
  */
 import Fastify from 'fastify';
 import { Pool } from 'undici';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-/** CPU seconds (user + system) used so far by a process and its children that have exited. */
+/** CPU seconds (user + system) used so far by a process, all its threads included. */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
@@ -18,12 +18,4 @@ export function childPids(pid: number): number[] {
   } catch {
     return [];
   }
-}
-
-/** CPU used by a process tree while `work` runs: robust to a shared machine, unlike req/s. */
-export async function measureCpu<T>(pids: () => number[], work: () => Promise<T>): Promise<{ result: T; cpuSeconds: number }> {
-  const sum = () => pids().reduce((total, pid) => total + cpuSeconds(pid), 0);
-  const before = sum();
-  const result = await work();
-  return { result, cpuSeconds: sum() - before };
 }
