@@ -10,9 +10,21 @@ const gateways: TestApp<GatewayEnv>[] = [];
 
 const LIMITS = { RATE_LIMIT_PER_USER: '3', RATE_LIMIT_PER_IP: '50', RATE_LIMIT_ROUTES: 'POST /api/v1/auth/login=2/60' };
 
+/** Limits are only exact once the gateway's Redis connection is up; before that it fails open. */
+async function redisConnected(gateway: TestApp<GatewayEnv>): Promise<void> {
+  await waitFor(
+    async () => {
+      const readiness = (await (await fetch(`${gateway.url}/health/readiness`)).json()) as { info?: { redis?: { status?: string; degraded?: boolean } } };
+      return readiness.info?.redis?.status === 'up' && !readiness.info.redis.degraded;
+    },
+    { what: 'gateway connected to Redis' },
+  );
+}
+
 async function gatewayWith(env: Record<string, string> = {}) {
   const gateway = await startGateway([users], issuer, { ...LIMITS, ...env });
   gateways.push(gateway);
+  await redisConnected(gateway);
   return gateway;
 }
 
