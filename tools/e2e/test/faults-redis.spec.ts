@@ -67,6 +67,7 @@ describe('Redis stopped under load', () => {
     expect(summary.failures, describeFailures(summary)).toEqual([]);
     expect(summary.byStatus['limited GET sessions 429'] ?? 0).toBe(0);
     expect(registered.length).toBeGreaterThan(2);
-    for (const email of registered) await waitForMail(email, /welcome/i, 60_000);
-  });
+    for (const email of registered) await waitForMail(email, /welcome/i, 120_000);
+    // The outage itself, the registrations and the backlog the relay drains once Redis is back.
+  }, OUTAGE_MS + 420_000);
 });
