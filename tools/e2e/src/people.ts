@@ -40,7 +40,7 @@ export async function signUp(api: Api, label: string, extra: Record<string, stri
   const password = strongPassword();
   const registered = await api.post<{ id: string }>('/api/v1/auth/register', { email, password, displayName: label, ...extra });
   expectStatus(`register ${email}`, registered.status, 201, registered.body);
-  const mail = await waitForMail(email, /verify/i, 60_000);
+  const mail = await waitForMail(email, /verify/i, 120_000);
   const verified = await api.post('/api/v1/auth/verify-email', { token: linkToken(mail) });
   expectStatus(`verify ${email}`, verified.status, 204, verified.body);
   const tokens = await login(api, email, password);
