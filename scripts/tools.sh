@@ -26,20 +26,21 @@ ensure_pnpm() {
   npm install -g pnpm@9 >/dev/null
 }
 
-# FerretDB is built from its Go module with one patch of ours (scripts/ferretdb-atomic-updates.patch):
+# FerretDB is built from its Go module with our patch (scripts/ferretdb.patch), which fixes two things:
 # v1 applies `update`/`findAndModify` as read, change in memory, write back, so concurrent updates of
-# one document could lose each other; the patch serializes them, giving MongoDB's single-document
-# atomicity that the services rely on. (`go install …@v1.24.2` also fails here: the proxy refuses
+# one document could lose each other (the patch serializes them, giving MongoDB's single-document
+# atomicity that the services rely on); and its SQLite backend never used the `_id` index, so every
+# lookup, update and delete by `_id` scanned the whole collection. (`go install …@v1.24.2` also fails here: the proxy refuses
 # the module's version list, while downloading the version itself works.)
 ensure_ferretdb() {
-  local bin="$ROOT/.tools/bin/ferretdb" patch="$ROOT/scripts/ferretdb-atomic-updates.patch"
+  local bin="$ROOT/.tools/bin/ferretdb" patch="$ROOT/scripts/ferretdb.patch"
   local stamp="$ROOT/.tools/bin/ferretdb.build" want
   want="$FERRETDB_VERSION $(sha256sum "$patch" | cut -c1-16)"
   if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   command -v go >/dev/null 2>&1 || apt_install go:golang-go
   command -v patch >/dev/null 2>&1 || apt_install patch:patch
   mkdir -p "$ROOT/.tools/bin"
-  log "building FerretDB $FERRETDB_VERSION (SQLite backend, atomic single-document updates)"
+  log "building FerretDB $FERRETDB_VERSION (SQLite backend, atomic single-document updates, _id index used)"
   local work src
   work="$(mktemp -d)"
   (cd "$work" && go mod init ferretdb-build >/dev/null 2>&1)
