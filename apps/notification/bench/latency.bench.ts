@@ -11,7 +11,7 @@ import { waitFor } from '@dentalos/testing';
 import { Redis } from 'ioredis';
 import { startHarness } from '../test/support/harness.js';
 import { userCreated } from '../test/support/events.js';
-import { NOTE, percentile, report, round } from './report.js';
+import { NOTE, percentile, profile, report, round } from './report.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -46,6 +46,7 @@ while (published < TOTAL) {
 const publishSeconds = (performance.now() - started) / 1000;
 const complete = await waitFor(() => receivedAt.size >= TOTAL, { timeoutMs: 240_000, intervalMs: 50, what: 'all deliveries' }).catch(() => false);
 clearInterval(sampler);
+await profile(h.url);
 
 const latencies = [...receivedAt.entries()].map(([to, at]) => (at - sentAt.get(to)!) / 1000).sort((a, b) => a - b);
 process.stdout.write(`${NOTE}\n${TOTAL} events published in ${round(publishSeconds, 2)} s (${round(TOTAL / publishSeconds)} events/s); delivered ${receivedAt.size}${complete ? '' : ' (timed out)'}\n`);

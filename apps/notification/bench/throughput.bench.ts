@@ -10,7 +10,7 @@ import { createTransport } from 'nodemailer';
 import { Pool } from 'undici';
 import { createTemplate, newRecipient } from '../test/support/api.js';
 import { startHarness } from '../test/support/harness.js';
-import { NOTE, report, round } from './report.js';
+import { NOTE, profile, report, round } from './report.js';
 
 const N = Number(process.env.BENCH_NOTIFICATIONS ?? 2_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
@@ -49,8 +49,9 @@ await Promise.all(
 );
 const acceptedMs = performance.now() - started;
 process.stdout.write(`accepted in ${Math.round(acceptedMs)} ms\n`);
-await waitFor(() => h.smtp.messages.length >= N - failures, { timeoutMs: 300_000, intervalMs: 20, what: 'all delivered' });
+await waitFor(() => h.smtp.messages.length >= N - failures, { timeoutMs: 900_000, intervalMs: 20, what: 'all delivered' });
 const deliveredMs = performance.now() - started;
+await profile(h.url);
 
 // Peer: the same number of messages straight from nodemailer into the same sink.
 h.smtp.messages.length = 0;

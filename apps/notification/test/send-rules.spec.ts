@@ -1,3 +1,4 @@
+import { waitFor } from '@dentalos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localMinutes } from '../src/preferences/quiet-hours.js';
 import { createTemplate, getNotification, newRecipient, send, waitForChannel } from './support/api.js';
@@ -16,6 +17,9 @@ const hhmm = (minutes: number) => {
   const m = ((minutes % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
+
+/** The IANA zone `hours` ahead of UTC (POSIX-style Etc names count the other way). */
+const etcZone = (hours: number) => (hours === 0 ? 'Etc/GMT' : `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`);
 
 async function asUser(userId: string) {
   return h.issuer.sign({ sub: userId });
@@ -94,27 +98,56 @@ describe('send API rules', () => {
     expect((await call(h.url, 'PUT', '/api/v1/preferences/me', { token, body: { quietHours: { start: '25:00', end: '07:00', timezone: 'Mars/Base' } } })).status).toBe(400);
   });
 
-  it('skips non-critical sends during quiet hours in the user’s timezone, not in another one', async () => {
-    const zone = 'Pacific/Kiritimati'; // UTC+14: far from the server's own clock
-    const local = localMinutes(new Date(), zone);
-    const window = { start: hhmm(local - 60), end: hhmm(local + 60) };
-    const sleeper = await newRecipient(h, { timezone: zone });
-    await call(h.url, 'PUT', '/api/v1/preferences/me', { token: await asUser(sleeper), body: { quietHours: window } });
+  it('defers non-critical sends until the quiet hours end in the user’s timezone, across midnight', { timeout: 180_000 }, async () => {
+    // A whole-hour zone where it is now between 00:00 and 01:00, so that a window from 23:00 to a
+    // minute or two from now spans midnight there (and not in the server's clock).
+    const now = new Date();
+    const ahead = (24 - now.getUTCHours()) % 24; // hours the zone is ahead of UTC
+    const offset = ahead > 14 ? ahead - 24 : ahead;
+    const zone = etcZone(offset);
+    const local = localMinutes(now, zone);
+    expect(local).toBeLessThan(60);
+    const minutesLeft = now.getUTCSeconds() < 45 ? 1 : 2; // never closer than 15 s to the end
+    const window = { start: '23:00', end: hhmm(local + minutesLeft) };
+    const ends = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + minutesLeft * 60_000);
+
+    const sleeper = await newRecipient(h, { timezone: zone }); // the window names no zone: the contact's applies
+    expect((await call(h.url, 'PUT', '/api/v1/preferences/me', { token: await asUser(sleeper), body: { quietHours: window } })).status).toBe(200);
     const quiet = await send(h, { userId: sleeper, template: 'rules', data: { name: 'Zz' } });
     expect(quiet.status).toBe(202);
-    const skipped = await getNotification(h, quiet.body.id);
-    expect(skipped.status).toBe('skipped');
-    for (const channel of ['email', 'sms', 'push']) expect(skipped.channels[channel]).toMatchObject({ status: 'skipped', reason: 'quiet_hours' });
-
-    // Same wall-clock window, but the user lives twelve hours away: it is daytime there.
-    const awake = await newRecipient(h, { timezone: 'Etc/GMT-2' });
-    await call(h.url, 'PUT', '/api/v1/preferences/me', { token: await asUser(awake), body: { quietHours: window } });
-    const loud = await send(h, { userId: awake, template: 'rules-email', data: { name: 'Up' } });
-    await waitForChannel(h, loud.body.id, 'email', 'sent');
+    const held = await getNotification(h, quiet.body.id);
+    expect(held.status).toBe('processing');
+    for (const channel of ['email', 'sms', 'push']) {
+      expect(held.channels[channel]).toMatchObject({ status: 'queued', reason: 'quiet_hours', deferredUntil: ends.toISOString(), attempts: 0 });
+    }
 
     // Security alerts go out during quiet hours.
     const alert = await send(h, { userId: sleeper, template: 'rules-security', data: { name: 'Alert' } });
     await waitForChannel(h, alert.body.id, 'email', 'sent');
+    expect((await getNotification(h, quiet.body.id)).channels.email!.status).toBe('queued');
+    expect(h.smtp.messages.filter((m) => m.to.includes(`${sleeper}@example.test`)).map((m) => m.subject)).toEqual(['Hello Alert']);
+
+    // Same wall-clock window, but the user lives twelve hours away: it is daytime there.
+    const awake = await newRecipient(h, { timezone: etcZone(offset > 0 ? offset - 12 : offset + 12) });
+    await call(h.url, 'PUT', '/api/v1/preferences/me', { token: await asUser(awake), body: { quietHours: window } });
+    const loud = await send(h, { userId: awake, template: 'rules-email', data: { name: 'Up' } });
+    expect((await waitForChannel(h, loud.body.id, 'email', 'sent')).channels.email!.deferredUntil).toBeUndefined();
+
+    // The held channels go out once the window ends, not before.
+    const delivered = await waitFor(
+      async () => {
+        const notification = await getNotification(h, quiet.body.id);
+        return ['email', 'sms', 'push'].every((channel) => notification.channels[channel]!.status === 'sent') ? notification : undefined;
+      },
+      { what: 'the held channels to be sent', timeoutMs: ends.getTime() - Date.now() + 30_000, intervalMs: 500 },
+    );
+    for (const channel of ['email', 'sms', 'push']) {
+      const sent = delivered.channels[channel]!;
+      expect(new Date(sent.timestamps.sending!).getTime()).toBeGreaterThanOrEqual(ends.getTime());
+      expect(sent).toMatchObject({ attempts: 1, deferredUntil: ends.toISOString() });
+      expect(sent.reason).toBeUndefined();
+    }
+    expect(h.smtp.messages.filter((m) => m.to.includes(`${sleeper}@example.test`)).map((m) => m.subject).sort()).toEqual(['Hello Alert', 'Hello Zz']);
   });
 
   it('records a channel without an address as skipped', async () => {

@@ -26,4 +26,14 @@ export class ContactsService {
   async update(userId: string, fields: Partial<ContactFields>): Promise<ContactResponseDto> {
     return toContactResponse(await this.repository.merge(userId, fields));
   }
+
+  /** Merges what an event says about a contact; returns the contact as stored. */
+  merge(userId: string, fields: Partial<ContactFields>): Promise<ContactDocument> {
+    return this.repository.merge(userId, fields);
+  }
+
+  /** A contact announced by `user.created`: new in all but a redelivery. */
+  created(userId: string, fields: Partial<ContactFields>): Promise<ContactDocument> {
+    return this.repository.insertOrMerge(userId, fields);
+  }
 }

@@ -6,16 +6,25 @@ import { CHANNELS, type Channel, type ChannelContents } from '../common/channels
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
 import { DeliveryRepository } from './delivery.repository.js';
+import type { DeliveryDocument } from './delivery.schema.js';
 import { retryDelay } from './backoff.js';
+import type { SendResult } from './channels/channel-sender.js';
 import { Senders } from './channels/senders.js';
 import { type DeliveryJob, DeliveryQueues, queueName } from './delivery.queues.js';
 import { toProviderError } from './provider-error.js';
 import { ProviderCalls } from './provider-calls.js';
+import { type LedgerEntry, SendLedger } from './send-ledger.js';
+
+const UNSETTLED = new Set(['pending', 'queued', 'sending']);
+/** A provider call still running after this long shows the delivery as `sending`. */
+const SENDING_VISIBLE_AFTER_MS = 1_000;
 
 /**
  * Runs the per-channel workers. A job moves its channel queued → sending → sent; a transient
  * failure goes back to queued and is retried by BullMQ with backoff; a permanent one ends as
- * `failed`, an exhausted one as `dead_lettered` — both kept in dead letters for replay.
+ * `failed`, an exhausted one as `dead_lettered` — both kept in dead letters for replay. One
+ * attempt costs one point read and one conditional write (plus a `sending` write when the provider
+ * is slow): writes are what the database serializes.
  */
 @Injectable()
 export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,6 +44,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     private readonly deadLetters: DeadLetterRepository,
     private readonly senders: Senders,
     private readonly calls: ProviderCalls,
+    private readonly ledger: SendLedger,
     metrics: MetricsRegistry,
   ) {
     this.outcomes = metrics.counter('notification_deliveries_total', 'Delivery attempts by outcome', ['channel', 'outcome']);
@@ -64,30 +74,62 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const { notificationId, channel } = job.data;
     const id = `${notificationId}:${channel}`;
-    let delivery;
+    let delivery: DeliveryDocument | null;
+    let sentBefore: LedgerEntry | null = null;
     try {
-      delivery = await this.deliveries.beginSending(id, new Date());
+      delivery = await this.deliveries.get(id);
+      if (delivery && UNSETTLED.has(delivery.status)) sentBefore = await this.ledger.find(id, delivery.replays ?? 0);
     } catch (error) {
-      // The database, not the provider, failed: try again shortly without using up a delivery attempt.
-      this.logger.warn(`${channel} delivery of ${notificationId} postponed: ${(error as Error).message}`);
-      await job.moveToDelayed(Date.now() + 1_000, token);
-      throw new DelayedError();
+      // The database or Redis, not the provider, failed: try again shortly without using up a delivery attempt.
+      return this.postpone(job, token, Date.now() + 1_000, `${channel} delivery of ${notificationId} postponed: ${(error as Error).message}`);
     }
     // Already settled (sent, skipped, replayed elsewhere): a repeated job never sends twice.
-    if (!delivery?.to || !delivery.content) return;
-    const content = delivery.content as NonNullable<ChannelContents[typeof channel]>;
-    let result;
-    try {
-      result = await this.calls.call(this.senders.provider(channel), () => this.senders.send(channel, delivery.to!, content, `${notificationId}.${channel}`));
-    } catch (error) {
-      return this.fail(job, error);
+    if (!delivery || !UNSETTLED.has(delivery.status) || !delivery.to || !delivery.content) return;
+    // Quiet hours: a job that comes early (a re-enqueued one) waits for the end of the window.
+    if (delivery.deferredUntil && new Date(delivery.deferredUntil).getTime() > Date.now()) {
+      return this.postpone(job, token, new Date(delivery.deferredUntil).getTime());
     }
+    const replay = delivery.replays ?? 0;
+    if (sentBefore) {
+      // The provider took it before a crash kept the outcome from the database: record it, do not send again.
+      const { providerMessageId, status, message } = sentBefore;
+      const at = new Date(sentBefore.at);
+      await this.record.execute(() => this.deliveries.markSent(id, at, providerMessageId, { status, message, at }));
+      this.outcomes.inc({ channel, outcome: 'sent' });
+      return;
+    }
+    const content = delivery.content as NonNullable<ChannelContents[typeof channel]>;
+    const to = delivery.to;
+    const startedAt = new Date();
+    // A fast send records `sending` with its outcome, in one write; a slow one shows `sending` meanwhile.
+    let claim: Promise<void> | undefined;
+    const slow = setTimeout(() => {
+      claim = this.deliveries.markSending(id, startedAt).catch((error: Error) => this.logger.warn(`sending of ${id} not recorded: ${error.message}`));
+    }, SENDING_VISIBLE_AFTER_MS);
+    let result: SendResult;
+    try {
+      result = await this.calls.call(this.senders.provider(channel), () => this.senders.send(channel, to, content, `${notificationId}.${channel}`));
+    } catch (error) {
+      clearTimeout(slow);
+      await claim;
+      return this.fail(job, error, startedAt);
+    }
+    clearTimeout(slow);
     const at = new Date();
-    await this.record.execute(() => this.deliveries.markSent(id, result.providerMessageId, { status: result.status, message: result.message, at }));
+    // First the ledger (fast), then the database: the window in which a crash repeats this send is the ledger write alone.
+    await this.ledger.record(id, replay, result, at).catch((error: Error) => this.logger.warn(`send ledger: ${error.message}`));
+    await claim;
+    await this.record.execute(() => this.deliveries.markSent(id, startedAt, result.providerMessageId, { status: result.status, message: result.message, at }));
     this.outcomes.inc({ channel, outcome: 'sent' });
   }
 
-  private async fail(job: Job<DeliveryJob>, error: unknown): Promise<void> {
+  private async postpone(job: Job<DeliveryJob>, token: string | undefined, until: number, why?: string): Promise<never> {
+    if (why) this.logger.warn(why);
+    await job.moveToDelayed(until, token);
+    throw new DelayedError();
+  }
+
+  private async fail(job: Job<DeliveryJob>, error: unknown, startedAt: Date): Promise<void> {
     const { notificationId, channel } = job.data;
     const id = `${notificationId}:${channel}`;
     const failure = toProviderError(error);
@@ -96,13 +138,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     const maxAttempts = job.opts.attempts ?? 1;
     if (failure.transient && attempt < maxAttempts) {
       const nextAttemptAt = new Date(Date.now() + (this.env.DELIVERY_RETRY_DELAYS_MS[attempt - 1] ?? 0));
-      await this.record.execute(() => this.deliveries.markRetrying(id, response, nextAttemptAt));
+      await this.record.execute(() => this.deliveries.markRetrying(id, startedAt, response, nextAttemptAt));
       this.outcomes.inc({ channel, outcome: 'retried' });
       throw failure; // BullMQ schedules the next attempt with the jittered backoff.
     }
     const status = failure.transient ? 'dead_lettered' : 'failed';
     const reason = failure.transient ? `gave up after ${attempt} attempts` : 'rejected by the provider';
-    await this.record.execute(() => this.deliveries.markFinal(id, status, response, reason));
+    await this.record.execute(() => this.deliveries.markFinal(id, startedAt, status, response, reason));
     await this.record.execute(() => this.deadLetters.record({
       _id: `delivery:${notificationId}:${channel}`,
       kind: 'delivery',

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CHANNELS, type Channel } from '../common/channels.js';
+import { GroupCommit } from '../common/group-commit.js';
 import { NotificationEnv } from '../config/notification.env.js';
 
 export interface DeliveryJob {
@@ -12,6 +13,8 @@ export interface DeliveryJob {
 export interface EnqueueRequest extends DeliveryJob {
   /** 0 for the first delivery; each replay needs a job id of its own. */
   replay?: number;
+  /** Not to be sent before then (quiet hours): a delayed job. */
+  notBefore?: Date;
 }
 
 export const queueName = (channel: Channel) => `notification-${channel}`;
@@ -43,24 +46,33 @@ export class DeliveryQueues implements OnApplicationShutdown {
 
   /**
    * The job id is derived from the notification, channel and replay number, so enqueueing the same
-   * delivery twice (event redelivered, sweeper racing a request) creates one job.
+   * delivery twice (event redelivered, sweeper racing a request) creates one job. Jobs enqueued at
+   * the same time (concurrent acceptances) go to Redis in one `addBulk` per channel.
    */
-  async enqueue(requests: EnqueueRequest[]): Promise<void> {
+  enqueue(requests: EnqueueRequest[]): Promise<unknown> {
+    return Promise.all(requests.map((request) => this.adds.submit(request)));
+  }
+
+  private readonly adds = new GroupCommit<EnqueueRequest>(async (requests) => {
     const options: JobsOptions = { attempts: this.attempts, backoff: { type: 'jittered' }, removeOnComplete: true, removeOnFail: 1_000 };
+    const now = Date.now();
     await Promise.all(
       CHANNELS.map(async (channel) => {
         const jobs = requests.filter((request) => request.channel === channel);
         if (jobs.length === 0) return;
         await this.queues[channel].addBulk(
-          jobs.map(({ notificationId, replay }) => ({
-            name: channel,
-            data: { notificationId, channel },
-            opts: { ...options, jobId: `${notificationId}-${channel}-${replay ?? 0}` },
-          })),
+          jobs.map(({ notificationId, replay, notBefore }) => {
+            const delay = notBefore ? notBefore.getTime() - now : 0;
+            return {
+              name: channel,
+              data: { notificationId, channel },
+              opts: { ...options, jobId: `${notificationId}-${channel}-${replay ?? 0}`, ...(delay > 0 ? { delay } : {}) },
+            };
+          }),
         );
       }),
     );
-  }
+  });
 
   /** Job counts per state, for `notification_queue_depth{channel,state}`. */
   async depth(): Promise<{ channel: Channel; counts: Record<string, number> }[]> {

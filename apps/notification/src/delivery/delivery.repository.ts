@@ -2,18 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { Channel } from '../common/channels.js';
+import { defined } from '../common/defined.js';
+import { GroupCommit, insertEach } from '../common/group-commit.js';
 import { DELIVERY_MODEL, type DeliveryDocument, type DeliveryStatus, type ProviderResponse } from './delivery.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 export interface ChannelStats {
   channel: Channel;
   counts: Partial<Record<DeliveryStatus, number>>;
 }
 
-/** Every write names the status it expects, so a late or repeated writer cannot move a delivery backwards. */
+/** Not settled yet: a worker may still send it. */
+const UNSETTLED: DeliveryStatus[] = ['pending', 'queued', 'sending'];
+
+/**
+ * Every write names the status it expects, so a late or repeated writer cannot move a delivery
+ * backwards, and each is one single-document update (atomic on MongoDB and on our FerretDB build).
+ */
 @Injectable()
 export class DeliveryRepository {
+  /** Deliveries are written once, as built (complete), together with the other acceptances in flight. */
+  private readonly inserts = new GroupCommit<DeliveryDocument>((deliveries) => {
+    // Lean inserts set no timestamps of their own.
+    const now = new Date();
+    return insertEach(this.deliveries, deliveries.map((delivery) => defined({ ...delivery, createdAt: now, updatedAt: now })));
+  });
+
   constructor(@InjectModel(DELIVERY_MODEL) private readonly deliveries: Model<DeliveryDocument>) {}
 
   /**
@@ -21,16 +34,13 @@ export class DeliveryRepository {
    * alone). Returns false when some already existed, i.e. this is a repeat.
    */
   async insertMissing(deliveries: DeliveryDocument[]): Promise<boolean> {
-    if (deliveries.length === 0) return true;
-    try {
-      await this.deliveries.insertMany(deliveries, { ordered: false });
-      return true;
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[]; code?: number }).writeErrors;
-      const codes = writeErrors?.map((e) => e.code ?? e.err?.code) ?? [(error as { code?: number }).code];
-      if (!codes.every((code) => code === DUPLICATE_KEY)) throw error;
-      return false;
-    }
+    const written = await Promise.all(deliveries.map((delivery) => this.inserts.submit(delivery)));
+    return written.every(Boolean);
+  }
+
+  /** One delivery with its address and content: what a worker needs to send it. */
+  get(id: string): Promise<DeliveryDocument | null> {
+    return this.deliveries.findById(id).lean<DeliveryDocument>().exec();
   }
 
   byNotification(notificationIds: string[]): Promise<DeliveryDocument[]> {
@@ -47,48 +57,62 @@ export class DeliveryRepository {
   }
 
   /**
-   * Claims a delivery for sending. Only an unsettled one can be claimed ('sending' is accepted so
-   * that a job whose worker died mid-send is finished by the next one).
+   * queued → sending, for a provider call that is taking a while (see DeliveryProcessor): a fast
+   * send records `sending` together with its outcome instead, in one write.
    */
-  beginSending(id: string, now: Date): Promise<DeliveryDocument | null> {
-    return this.deliveries
-      .findOneAndUpdate(
-        { _id: id, status: { $in: ['pending', 'queued', 'sending'] } },
-        { $set: { status: 'sending', 'timestamps.sending': now }, $inc: { attempts: 1 } },
-        { returnDocument: 'after' },
-      )
-      .lean<DeliveryDocument>()
-      .exec();
+  async markSending(id: string, startedAt: Date): Promise<void> {
+    await this.deliveries.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'sending', 'timestamps.sending': startedAt } });
   }
 
-  /** Deliveries in queued/sending untouched since `before`, oldest first. */
+  /**
+   * Deliveries in queued/sending untouched since `before`, oldest first (their job was lost with a
+   * killed process or Redis). A delivery held by quiet hours counts once it has been due that long.
+   */
   stale(before: Date, limit: number): Promise<DeliveryDocument[]> {
     return this.deliveries
-      .find({ status: { $in: ['queued', 'sending'] }, updatedAt: { $lte: before } }, { content: 0 })
+      .find(
+        { status: { $in: ['queued', 'sending'] }, updatedAt: { $lte: before }, $or: [{ deferredUntil: null }, { deferredUntil: { $lte: before } }] },
+        { content: 0 },
+      )
       .sort({ updatedAt: 1 })
       .limit(limit)
       .lean<DeliveryDocument[]>()
       .exec();
   }
 
-  async markSent(id: string, providerMessageId: string, response: ProviderResponse): Promise<void> {
+  /**
+   * The outcome of one provider call, with the time it started (`sending`) and the attempt it
+   * used, in a single write. Only an unsettled delivery takes it: the first outcome recorded wins.
+   */
+  async markSent(id: string, startedAt: Date, providerMessageId: string, response: ProviderResponse): Promise<void> {
     await this.deliveries.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'sent', 'timestamps.sent': response.at, providerMessageId, lastResponse: response }, $unset: { nextAttemptAt: '' } },
+      { _id: id, status: { $in: UNSETTLED } },
+      {
+        $set: { status: 'sent', 'timestamps.sending': startedAt, 'timestamps.sent': response.at, providerMessageId, lastResponse: response },
+        $unset: { nextAttemptAt: '', reason: '' },
+        $inc: { attempts: 1 },
+      },
     );
   }
 
-  async markRetrying(id: string, response: ProviderResponse, nextAttemptAt: Date): Promise<void> {
+  async markRetrying(id: string, startedAt: Date, response: ProviderResponse, nextAttemptAt: Date): Promise<void> {
     await this.deliveries.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'queued', 'timestamps.queued': response.at, lastResponse: response, nextAttemptAt } },
+      { _id: id, status: { $in: UNSETTLED } },
+      {
+        $set: { status: 'queued', 'timestamps.sending': startedAt, 'timestamps.queued': response.at, lastResponse: response, nextAttemptAt },
+        $inc: { attempts: 1 },
+      },
     );
   }
 
-  async markFinal(id: string, status: 'failed' | 'dead_lettered', response: ProviderResponse, reason: string): Promise<void> {
+  async markFinal(id: string, startedAt: Date, status: 'failed' | 'dead_lettered', response: ProviderResponse, reason: string): Promise<void> {
     await this.deliveries.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status, [`timestamps.${status}`]: response.at, lastResponse: response, reason }, $unset: { nextAttemptAt: '' } },
+      { _id: id, status: { $in: UNSETTLED } },
+      {
+        $set: { status, 'timestamps.sending': startedAt, [`timestamps.${status}`]: response.at, lastResponse: response, reason },
+        $unset: { nextAttemptAt: '' },
+        $inc: { attempts: 1 },
+      },
     );
   }
 

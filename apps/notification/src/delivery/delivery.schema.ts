@@ -35,6 +35,8 @@ export interface DeliveryDocument {
   lastResponse?: ProviderResponse;
   providerMessageId?: string;
   nextAttemptAt?: Date;
+  /** Held by the recipient's quiet hours until then (`reason: quiet_hours`); kept once sent, as history. */
+  deferredUntil?: Date;
   /** Bumped by each replay so the replayed job gets an id of its own. */
   replays: number;
   createdAt?: Date;
@@ -56,6 +58,7 @@ export const DeliverySchema = new Schema<DeliveryDocument>(
     lastResponse: Object,
     providerMessageId: String,
     nextAttemptAt: Date,
+    deferredUntil: Date,
     replays: { type: Number, default: 0 },
   },
   { collection: 'deliveries', timestamps: true, versionKey: false, minimize: false },

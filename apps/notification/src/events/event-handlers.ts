@@ -41,22 +41,25 @@ export class EventHandlers {
         return this.userCreated(event, data);
       case EVENT_TYPES.userVerified: {
         const userId = required(event, data, 'userId');
-        await this.contacts.update(userId, { email: text(data, 'email'), emailVerified: true });
-        return this.send(event, userId, T.emailVerified, async (contact) => ({ name: displayName(contact) }));
+        const contact = await this.contacts.merge(userId, { email: text(data, 'email'), emailVerified: true });
+        return this.send(event, contact, T.emailVerified, { name: displayName(contact) });
       }
       case EVENT_TYPES.passwordResetRequested: {
         const userId = required(event, data, 'userId');
-        await this.contacts.update(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
+        const contact = await this.contacts.merge(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
         const link = this.link('/reset-password', event, required(event, data, 'sealedToken'));
-        return this.send(event, userId, T.passwordReset, async () => ({ link, expiresAt: text(data, 'expiresAt') ?? 'soon' }));
+        return this.send(event, contact, T.passwordReset, { link, expiresAt: text(data, 'expiresAt') ?? 'soon' });
       }
       case EVENT_TYPES.passwordChanged: {
         const userId = required(event, data, 'userId');
-        await this.contacts.update(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
-        return this.send(event, userId, T.passwordChanged, async (contact) => ({ name: displayName(contact) }));
+        const contact = await this.contacts.merge(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
+        return this.send(event, contact, T.passwordChanged, { name: displayName(contact) });
       }
-      case EVENT_TYPES.refreshTokenReused:
-        return this.send(event, required(event, data, 'userId'), T.refreshTokenReused, async (contact) => ({ name: displayName(contact) }));
+      case EVENT_TYPES.refreshTokenReused: {
+        const userId = required(event, data, 'userId');
+        const contact = await this.contacts.find(userId);
+        return this.send(event, contact ?? userId, T.refreshTokenReused, { name: displayName(contact) });
+      }
       case EVENT_TYPES.userDeleted:
         await this.contacts.update(required(event, data, 'userId'), { deleted: true });
         return;
@@ -70,14 +73,14 @@ export class EventHandlers {
   private async userCreated(event: CloudEvent, data: Data): Promise<void> {
     const userId = required(event, data, 'userId');
     const email = required(event, data, 'email');
-    await this.contacts.update(userId, { email, name: text(data, 'displayName'), locale: text(data, 'locale'), timezone: text(data, 'timezone') });
+    const contact = await this.contacts.created(userId, { email, name: text(data, 'displayName'), locale: text(data, 'locale'), timezone: text(data, 'timezone') });
     const name = text(data, 'displayName') ?? email.split('@')[0]!;
-    await this.send(event, userId, T.welcome, async () => ({ name }));
+    await this.send(event, contact, T.welcome, { name });
     const verification = data.verification as Data | undefined;
     const sealed = verification && text(verification, 'sealedToken');
     if (sealed) {
       const link = this.link('/verify-email', event, sealed);
-      await this.send(event, userId, T.emailVerification, async () => ({ name, link }));
+      await this.send(event, contact, T.emailVerification, { name, link });
     }
   }
 
@@ -86,14 +89,16 @@ export class EventHandlers {
     const contact = await this.contacts.find(userId);
     if (!contact) throw new RecipientNotKnownYetError(`no contact data for provider ${userId} yet`);
     const organizationId = text(data, 'organizationId');
-    if (organizationId && contact.organizationId !== organizationId) await this.contacts.update(userId, { organizationId });
+    const current = organizationId && contact.organizationId !== organizationId ? await this.contacts.merge(userId, { organizationId }) : contact;
     const clinic = text(data, 'clinicName') ?? required(event, data, 'clinicId');
-    await this.send(event, userId, T.assignmentCreated, async () => ({ name: displayName(contact), clinic }));
+    await this.send(event, current, T.assignmentCreated, { name: displayName(contact), clinic });
   }
 
-  private async send(event: CloudEvent, userId: string, templateKey: string, data: (contact: ContactDocument | null) => Promise<Data>): Promise<void> {
-    const contact = await this.contacts.find(userId);
-    await this.notifications.sendForEvent(event.id, { userId, templateKey, data: await data(contact) });
+  /** `recipient` is the contact as just read or written (no second read), or the bare user id of an unknown one. */
+  private async send(event: CloudEvent, recipient: ContactDocument | string, templateKey: string, data: Data): Promise<void> {
+    const contact = typeof recipient === 'string' ? undefined : recipient;
+    const userId = typeof recipient === 'string' ? recipient : recipient._id;
+    await this.notifications.sendForEvent(event.id, { userId, templateKey, data, contact });
   }
 
   /** Opens the sealed token only here, at the last moment; it lives on in the rendered email alone. */

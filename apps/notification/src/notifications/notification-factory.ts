@@ -17,6 +17,8 @@ export interface NotificationRequest {
   /** Explicit channels must exist in the template; without them every channel the template has is used. */
   channels?: Channel[];
   locale?: string;
+  /** The recipient's contact when the caller already holds it (an event handler that just wrote it). */
+  contact?: ContactDocument;
 }
 
 function addressOf(contact: ContactDocument, channel: Channel): string | undefined {
@@ -27,8 +29,8 @@ function addressOf(contact: ContactDocument, channel: Channel): string | undefin
 
 /**
  * Turns a request into a notification document: resolves the template and recipient, applies
- * preferences (recording skipped channels with their reason) and renders the content once.
- * Writes nothing.
+ * preferences (skipped channels with their reason, channels held by quiet hours with the time they
+ * end) and renders the content once. Writes nothing.
  */
 @Injectable()
 export class NotificationFactory {
@@ -39,9 +41,9 @@ export class NotificationFactory {
     private readonly preferences: PreferencesService,
   ) {}
 
-  async build(request: NotificationRequest, now = new Date()): Promise<Omit<NotificationDocument, 'createdAt' | 'updatedAt'>> {
+  async build(request: NotificationRequest, now = new Date()): Promise<NotificationDocument> {
     const template = await this.templates.activeDocument(request.templateKey);
-    const contact = await this.contacts.find(request.userId);
+    const contact = request.contact ?? (await this.contacts.find(request.userId));
     if (!contact || contact.deleted) throw new UnknownRecipientError(request.userId);
     this.renderer.checkData(template, request.data);
     const variant = this.renderer.variantFor(template, request.locale ?? contact.locale);
@@ -54,18 +56,18 @@ export class NotificationFactory {
     const sending: Channel[] = [];
     for (const channel of channels) {
       const to = addressOf(contact, channel);
-      const reason = to ? check(template.category, channel, now) : 'no_address';
-      if (reason) {
-        plan[channel] = { status: 'skipped', reason };
+      const decision = to ? check(template.category, channel, now) : ({ send: false, reason: 'no_address' } as const);
+      if (!decision.send) {
+        plan[channel] = { status: 'skipped', reason: decision.reason };
       } else {
-        plan[channel] = { status: 'queued', to };
+        plan[channel] = decision.notBefore ? { status: 'queued', to, reason: 'quiet_hours', deferredUntil: decision.notBefore } : { status: 'queued', to };
         sending.push(channel);
       }
     }
     let content: ChannelContents = {};
     let locale = variant.locale;
     if (sending.length > 0) ({ content, locale } = this.renderer.render(template, request.data, variant.locale, sending));
-    const notification: Omit<NotificationDocument, 'createdAt' | 'updatedAt'> = {
+    return {
       _id: randomUUID(),
       userId: request.userId,
       templateKey: template.key,
@@ -74,9 +76,7 @@ export class NotificationFactory {
       locale,
       content,
       plan,
-      // Cleared once the deliveries exist and are enqueued; the sweeper finishes it otherwise.
-      pendingSince: now,
+      createdAt: now,
     };
-    return notification;
   }
 }

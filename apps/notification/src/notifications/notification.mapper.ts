@@ -14,12 +14,15 @@ export function overallStatus(statuses: string[]): string {
   return 'failed';
 }
 
-function toChannelDto(delivery: Pick<DeliveryDocument, 'status' | 'attempts' | 'timestamps' | 'reason' | 'providerMessageId' | 'nextAttemptAt' | 'lastResponse'>): ChannelDeliveryDto {
+function toChannelDto(
+  delivery: Pick<DeliveryDocument, 'status' | 'attempts' | 'timestamps' | 'reason' | 'providerMessageId' | 'nextAttemptAt' | 'deferredUntil' | 'lastResponse'>,
+): ChannelDeliveryDto {
   const timestamps = Object.fromEntries(Object.entries(delivery.timestamps ?? {}).map(([status, at]) => [status, new Date(at).toISOString()]));
   const dto: ChannelDeliveryDto = { status: delivery.status, attempts: delivery.attempts ?? 0, timestamps };
   if (delivery.reason) dto.reason = delivery.reason;
   if (delivery.providerMessageId) dto.providerMessageId = delivery.providerMessageId;
   if (delivery.nextAttemptAt) dto.nextAttemptAt = new Date(delivery.nextAttemptAt).toISOString();
+  if (delivery.deferredUntil) dto.deferredUntil = new Date(delivery.deferredUntil).toISOString();
   if (delivery.lastResponse) dto.lastResponse = { ...delivery.lastResponse, at: new Date(delivery.lastResponse.at).toISOString() };
   return dto;
 }
@@ -34,7 +37,7 @@ export function toNotificationResponse(notification: NotificationDocument, deliv
     const at = notification.createdAt ?? new Date();
     channels[channel] = delivery
       ? toChannelDto(delivery)
-      : toChannelDto({ status: plan.status, attempts: 0, timestamps: { pending: at, [plan.status]: at }, reason: plan.reason });
+      : toChannelDto({ status: plan.status, attempts: 0, timestamps: { pending: at, [plan.status]: at }, reason: plan.reason, deferredUntil: plan.deferredUntil });
   }
   const dto: NotificationResponseDto = {
     id: notification._id,

@@ -7,13 +7,16 @@ export const NOTIFICATION_MODEL = 'Notification';
 export interface ChannelPlan {
   status: 'queued' | 'skipped';
   to?: string;
+  /** Why it is skipped (`opted_out`, `no_address`) or deferred (`quiet_hours`). */
   reason?: string;
+  /** Queued but held until then: the end of the recipient's quiet hours. */
+  deferredUntil?: Date;
 }
 
 /**
- * The accepted request, written once and never updated except for `pendingSince`. Its channels'
- * progress lives in `deliveries`; the plan here lets a retry (redelivered event, sweeper) recreate
- * any delivery document a crash left unwritten.
+ * The accepted request, written once and never updated. Its channels' progress lives in
+ * `deliveries`; the plan here lets a retry (redelivered event, sweeper) recreate any delivery
+ * document a crash left unwritten (`pending_dispatches` marks the notifications that may need it).
  */
 export interface NotificationDocument {
   _id: string;
@@ -31,8 +34,6 @@ export interface NotificationDocument {
   /** `<event id>:<template>:<recipient>` for notifications caused by an event. */
   dedupKey?: string;
   eventId?: string;
-  /** Set until the delivery documents and jobs exist; the sweeper finishes what a failure left. */
-  pendingSince?: Date;
   createdBy?: string;
   createdAt: Date;
   updatedAt?: Date;
@@ -52,7 +53,6 @@ export const NotificationSchema = new Schema<NotificationDocument>(
     requestHash: String,
     dedupKey: String,
     eventId: String,
-    pendingSince: Date,
     createdBy: String,
   },
   { collection: 'notifications', timestamps: true, versionKey: false, minimize: false },
@@ -60,10 +60,7 @@ export const NotificationSchema = new Schema<NotificationDocument>(
 
 // Serves GET /notifications (a user's notifications, newest first).
 NotificationSchema.index({ userId: 1, createdAt: -1 });
-// Serves the Idempotency-Key lookup; unique so two concurrent requests with one key create one notification.
-NotificationSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
-// Event de-duplication: one notification per (event id, template, recipient), and one delivery per
-// channel of it (`<id>:<channel>`), so a redelivered event can never send twice on any channel.
-NotificationSchema.index({ dedupKey: 1 }, { unique: true, sparse: true });
-// Serves the sweeper that finishes notifications whose deliveries were not all created or enqueued.
-NotificationSchema.index({ pendingSince: 1 }, { sparse: true });
+// No index on idempotencyKey or dedupKey: `_id` is derived from them (derivedId), so the
+// Idempotency-Key lookup and the event de-duplication (one notification per event, template and
+// recipient; one delivery per channel of it, `<id>:<channel>`) are `_id` reads and `_id`
+// uniqueness — two concurrent first requests with one key create one notification.

@@ -12,6 +12,7 @@ import { DeliveryQueues } from '../delivery/delivery.queues.js';
 import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import { DELIVERY_MODEL, DeliverySchema } from '../delivery/delivery.schema.js';
 import { ProviderCalls } from '../delivery/provider-calls.js';
+import { SendLedger } from '../delivery/send-ledger.js';
 import { EventConsumerService } from '../events/event-consumer.service.js';
 import { EventHandlers } from '../events/event-handlers.js';
 import { PreferencesModule } from '../preferences/preferences.module.js';
@@ -22,6 +23,8 @@ import { NotificationRepository } from './notification.repository.js';
 import { NOTIFICATION_MODEL, NotificationSchema } from './notification.schema.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
+import { PendingDispatchRepository } from './pending-dispatch.repository.js';
+import { PENDING_DISPATCH_MODEL, PendingDispatchSchema } from './pending-dispatch.schema.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -33,6 +36,7 @@ import { WebhooksService } from './webhooks.service.js';
     PreferencesModule,
     MongooseModule.forFeature([
       { name: NOTIFICATION_MODEL, schema: NotificationSchema },
+      { name: PENDING_DISPATCH_MODEL, schema: PendingDispatchSchema },
       { name: DELIVERY_MODEL, schema: DeliverySchema },
       { name: DEAD_LETTER_MODEL, schema: DeadLetterSchema },
     ]),
@@ -41,6 +45,7 @@ import { WebhooksService } from './webhooks.service.js';
   controllers: [DeadLettersController, WebhooksController, NotificationsController],
   providers: [
     NotificationRepository,
+    PendingDispatchRepository,
     NotificationFactory,
     NotificationsService,
     NotificationSweeper,
@@ -53,6 +58,7 @@ import { WebhooksService } from './webhooks.service.js';
     DeliveryMetrics,
     Senders,
     ProviderCalls,
+    SendLedger,
     EventHandlers,
     EventConsumerService,
   ],

@@ -6,7 +6,6 @@ import { NotificationEnv } from '../config/notification.env.js';
 import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { DeliveryDocument } from '../delivery/delivery.schema.js';
 import { DeliveryQueues } from '../delivery/delivery.queues.js';
-import { isDuplicateKey } from '../templates/template.repository.js';
 import { derivedId, requestHash } from './canonical-json.js';
 import type { DeliveryStatsDto, NotificationResponseDto } from './dto/notification.response.dto.js';
 import type { ListNotificationsQuery, StatsQuery } from './dto/list-notifications.query.js';
@@ -15,6 +14,7 @@ import { NotificationFactory, type NotificationRequest } from './notification-fa
 import { toNotificationResponse } from './notification.mapper.js';
 import { NotificationRepository } from './notification.repository.js';
 import type { NotificationDocument } from './notification.schema.js';
+import { PendingDispatchRepository } from './pending-dispatch.repository.js';
 import { DataTooLargeError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, NotificationNotFoundError } from './notifications.errors.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -29,11 +29,12 @@ export class NotificationsService {
     private readonly factory: NotificationFactory,
     private readonly queues: DeliveryQueues,
     private readonly deliveries: DeliveryRepository,
+    private readonly pending: PendingDispatchRepository,
   ) {}
 
   /**
    * POST /notifications. With an Idempotency-Key (scoped to the caller) the first request wins:
-   * the same body again returns the same notification, another body is a 422. The unique index
+   * the same body again returns the same notification, another body is a 422. `_id` uniqueness
    * settles two concurrent first requests.
    */
   async send(caller: AuthUser, dto: SendNotificationDto, idempotencyKey?: string): Promise<NotificationResponseDto> {
@@ -50,15 +51,11 @@ export class NotificationsService {
     const notification = await this.factory.build(request);
     notification.createdBy = caller.id;
     if (scopedKey) Object.assign(notification, { _id: derivedId(`idempotency:${scopedKey}`), idempotencyKey: scopedKey, requestHash: hash });
-    try {
-      await this.repository.insert(notification);
-    } catch (error) {
-      if (!scopedKey || !isDuplicateKey(error)) throw error;
+    if (!(await this.accept(notification))) {
+      if (!scopedKey) throw new Error(`notification id ${notification._id} taken`);
       return this.replay((await this.repository.byId(notification._id))!, hash);
     }
-    const stored = { ...notification, createdAt: new Date() };
-    await this.dispatch(stored);
-    return toNotificationResponse(stored, []);
+    return toNotificationResponse(notification, []);
   }
 
   /**
@@ -68,23 +65,20 @@ export class NotificationsService {
   async sendForEvent(eventId: string, request: NotificationRequest): Promise<NotificationDocument> {
     const dedupKey = `${eventId}:${request.templateKey}:${request.userId}`;
     const id = derivedId(`event:${dedupKey}`);
-    const existing = await this.repository.byId(id);
-    if (existing) {
+    let notification: NotificationDocument;
+    try {
+      notification = { ...(await this.factory.build(request)), _id: id, dedupKey, eventId };
+    } catch (error) {
+      // A redelivery after the recipient or template changed: what was accepted before still goes out.
+      const existing = await this.repository.byId(id);
+      if (!existing) throw error;
       await this.dispatch(existing);
       return existing;
     }
-    const notification = { ...(await this.factory.build(request)), _id: id, dedupKey, eventId };
-    try {
-      await this.repository.insert(notification);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const winner = (await this.repository.byId(id))!;
-      await this.dispatch(winner);
-      return winner;
-    }
-    const stored = { ...notification, createdAt: new Date() };
-    await this.dispatch(stored);
-    return stored;
+    if (await this.accept(notification)) return notification;
+    const existing = (await this.repository.byId(id))!;
+    await this.dispatch(existing);
+    return existing;
   }
 
   async get(caller: AuthUser, id: string): Promise<NotificationResponseDto> {
@@ -105,9 +99,21 @@ export class NotificationsService {
   }
 
   /**
+   * Stores a notification and dispatches it. The pending-dispatch marker goes first, so that from
+   * the moment the notification exists until its deliveries and jobs do, the sweeper can finish
+   * what a crash or an outage interrupts. False when the id is taken (a repeat): nothing written.
+   */
+  private async accept(notification: NotificationDocument): Promise<boolean> {
+    await this.pending.mark(notification._id, notification.createdAt);
+    if (!(await this.repository.insert(notification))) return false;
+    await this.dispatch(notification);
+    return true;
+  }
+
+  /**
    * Creates the delivery documents the plan calls for (existing ones are kept as they are) and
-   * enqueues the queued ones (BullMQ ignores a job id it already holds). Safe to repeat: a
-   * redelivered event, an idempotent replay and the sweeper all end here.
+   * enqueues the queued ones (BullMQ ignores a job id it already holds; quiet hours become a
+   * delayed job). Safe to repeat: a redelivered event and the sweeper end here too.
    */
   async dispatch(notification: NotificationDocument): Promise<void> {
     const at = notification.createdAt ?? new Date();
@@ -126,6 +132,7 @@ export class NotificationsService {
           attempts: 0,
           timestamps: { pending: at, [plan.status]: at },
           reason: plan.reason,
+          deferredUntil: plan.deferredUntil,
           replays: 0,
         },
       ];
@@ -135,8 +142,10 @@ export class NotificationsService {
       // A repeat looks at where each delivery got to; a first dispatch knows.
       const current = fresh ? planned : await this.deliveries.byIds(planned.map((delivery) => delivery._id));
       const due = current.filter((delivery) => delivery.status === 'queued' || delivery.status === 'pending');
-      await this.queues.enqueue(due.map((d) => ({ notificationId: notification._id, channel: d.channel, replay: d.replays ?? 0 })));
-      if (notification.pendingSince) await this.repository.clearPending(notification._id);
+      await this.queues.enqueue(
+        due.map((d) => ({ notificationId: notification._id, channel: d.channel, replay: d.replays ?? 0, notBefore: d.deferredUntil ? new Date(d.deferredUntil) : undefined })),
+      );
+      await this.pending.clear(notification._id);
     } catch (error) {
       // Accepted and stored: the sweeper finishes it once the database or Redis is back.
       this.logger.warn(`dispatch of ${notification._id} deferred: ${(error as Error).message}`);
@@ -145,7 +154,6 @@ export class NotificationsService {
 
   private async replay(existing: NotificationDocument, hash: string): Promise<NotificationResponseDto> {
     if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
-    if (existing.pendingSince) await this.dispatch(existing);
     return toNotificationResponse(existing, await this.deliveries.byIds(CHANNELS.map((channel) => `${existing._id}:${channel}`)), true);
   }
 }

@@ -5,13 +5,18 @@ import type { ContactDocument } from '../contacts/contact.schema.js';
 import type { MyPreferencesResponseDto, PreferencesDto } from './dto/preferences.dto.js';
 import { type PreferenceFields, PreferenceRepository } from './preference.repository.js';
 import type { PreferenceDocument } from './preference.schema.js';
-import { inQuietHours } from './quiet-hours.js';
+import { quietHoursEnd } from './quiet-hours.js';
 
-/** Why a channel was not sent; recorded on the notification as `skipped`. */
-export type SkipReason = 'opted_out' | 'quiet_hours';
+/**
+ * What the preferences say about one send on one channel: go now, go when the recipient's quiet
+ * hours end (`notBefore`), or not at all (recorded as `skipped` with the reason).
+ */
+export type PreferenceDecision = { send: true; notBefore?: Date } | { send: false; reason: 'opted_out' };
 
-/** Decides, for one recipient, whether a category may go out on a channel right now. */
-export type PreferenceCheck = (category: string, channel: Channel, now: Date) => SkipReason | undefined;
+/** Decides, for one recipient, whether and when a category may go out on a channel. */
+export type PreferenceCheck = (category: string, channel: Channel, now: Date) => PreferenceDecision;
+
+const NOW: PreferenceDecision = { send: true };
 
 function toDto(document: PreferenceDocument | null): PreferencesDto {
   if (!document) return {};
@@ -60,10 +65,11 @@ export class PreferencesService {
   }
 
   /**
-   * Loads a recipient's preferences once and returns the rule: critical categories always go;
-   * otherwise the most specific opt-out wins (user category, organization category, user channel,
-   * organization channel; default on), then quiet hours (user's window, else the organization's)
-   * in the window's zone, else the contact's, else UTC.
+   * Loads a recipient's preferences once and returns the rule: critical categories always go at
+   * once; otherwise the most specific opt-out wins (user category, organization category, user
+   * channel, organization channel; default on), then quiet hours (user's window, else the
+   * organization's) in the window's zone, else the contact's, else UTC: a send inside the window
+   * waits until it ends.
    */
   async checkFor(contact: ContactDocument): Promise<PreferenceCheck> {
     const [user, organization] = await Promise.all([
@@ -72,12 +78,12 @@ export class PreferencesService {
     ]);
     const quiet = user?.quietHours ?? organization?.quietHours;
     return (category, channel, now) => {
-      if (this.isCritical(category)) return undefined;
+      if (this.isCritical(category)) return NOW;
       const enabled =
         toggle(user, category, channel) ?? toggle(organization, category, channel) ?? user?.channels?.[channel] ?? organization?.channels?.[channel] ?? true;
-      if (!enabled) return 'opted_out';
-      if (quiet && inQuietHours(quiet, now, quiet.timezone ?? contact.timezone ?? 'UTC')) return 'quiet_hours';
-      return undefined;
+      if (!enabled) return { send: false, reason: 'opted_out' };
+      const notBefore = quiet && quietHoursEnd(quiet, now, quiet.timezone ?? contact.timezone ?? 'UTC');
+      return notBefore ? { send: true, notBefore } : NOW;
     };
   }
 }

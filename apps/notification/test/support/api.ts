@@ -10,6 +10,7 @@ export interface ChannelView {
   providerMessageId?: string;
   lastResponse?: { status?: number; message: string };
   nextAttemptAt?: string;
+  deferredUntil?: string;
 }
 
 export interface NotificationView {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type EnvSource } from '@dentalos/core';
-import { startTestApp, startTestTokenIssuer, type TestApp, type TestTokenIssuer, testDatabaseUri, testKeyPrefix, uniqueName } from '@dentalos/testing';
+import { startTestApp, startTestTokenIssuer, type TestApp, type TestTokenIssuer, testDatabaseUri, testKeyPrefix, uniqueName, waitFor } from '@dentalos/testing';
 import { AppModule } from '../../src/app.module.js';
 import { appOptions } from '../../src/app.options.js';
 import type { NotificationEnv } from '../../src/config/notification.env.js';
@@ -66,6 +66,8 @@ export async function startHarness(overrides: EnvSource = {}): Promise<Harness> 
   const deps = await startDependencies();
   const env = { ...deps.env, ...overrides };
   const app = await startTestApp(AppModule, appOptions, env);
+  // The database connection is made in the background; a test's first write must not race it.
+  await waitFor(async () => (await fetch(`${app.url}/health/readiness`)).ok, { what: 'readiness', timeoutMs: 60_000 });
   const adminToken = await deps.issuer.sign({ sub: 'operator-1', roles: ['platform-admin'] });
   return {
     ...deps,

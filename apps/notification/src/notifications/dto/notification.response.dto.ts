@@ -22,7 +22,7 @@ export class ChannelDeliveryDto {
   @ApiProperty({ example: { pending: '2026-01-05T10:00:00.000Z', queued: '2026-01-05T10:00:00.010Z', sent: '2026-01-05T10:00:01.000Z' } })
   timestamps: Record<string, string>;
 
-  @ApiPropertyOptional({ example: 'quiet_hours', description: 'Why it was skipped or given up' })
+  @ApiPropertyOptional({ example: 'quiet_hours', description: 'Why it was skipped (opted_out, no_address), deferred (quiet_hours) or given up' })
   reason?: string;
 
   @ApiPropertyOptional({ type: ProviderResponseDto })
@@ -33,6 +33,12 @@ export class ChannelDeliveryDto {
 
   @ApiPropertyOptional({ example: '2026-01-05T10:00:06.000Z' })
   nextAttemptAt?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-01-06T06:00:00.000Z',
+    description: 'Held until the end of the recipient’s quiet hours (status queued, reason quiet_hours); kept once sent',
+  })
+  deferredUntil?: string;
 }
 
 export class NotificationChannelsDto {
