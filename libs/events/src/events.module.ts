@@ -32,7 +32,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(PRODUCER_OPTIONS) options: ProducerOptions,
-    @Inject(getConnectionToken()) connection: Connection,
+    @Inject(getConnectionToken()) private readonly connection: Connection,
     publisher: EventPublisher,
     metrics: MetricsRegistry,
     @Inject(STREAM_REDIS) private readonly redis: Redis,
@@ -66,9 +66,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  /** Call after a write that carried events. */
-  kick(): void {
-    this.relay.kick();
+  /**
+   * Call after a write that carried events. Naming the model and `_id` of the document written
+   * drains that document alone; without them, every outbox collection is searched.
+   */
+  kick(model?: string, id?: unknown): void {
+    if (model === undefined || id === undefined || this.connection.readyState !== 1) return this.relay.kick();
+    this.relay.kick({ collection: this.connection.model(model).collection as unknown as Collection<Document>, id });
   }
 }
 

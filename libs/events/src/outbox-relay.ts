@@ -18,16 +18,30 @@ interface PendingDocument {
   outbox?: CloudEvent[];
 }
 
+/** The document a write just gave events to. */
+export interface OutboxHint {
+  collection: Collection<Document>;
+  id: unknown;
+}
+
 /**
  * Publishes outbox events and removes them from their documents. At least once: a crash between
  * publishing and removal publishes again, and consumers deduplicate by event id. While Redis is
  * down events simply wait in their documents.
+ *
+ * A kick that names its document drains just that document (a read by `_id`); a pass over every
+ * collection (a query on `outboxAt`) runs at most once per interval, for whatever a crash, an
+ * outage or a kick without a hint left behind. Scanning on every kick cost more than the writes
+ * themselves under load, wherever that query is not served by an index.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private stopped = true;
   private rerun = false;
+  private fullPassDue = true;
+  private lastFullPass = 0;
+  private hinted: OutboxHint[] = [];
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -45,8 +59,10 @@ export class OutboxRelay {
   }
 
   /** Called right after a write with events, so delivery does not wait for the next poll. */
-  kick(): void {
+  kick(hint?: OutboxHint): void {
     if (this.stopped) return;
+    if (hint) this.hinted.push(hint);
+    else this.fullPassDue = true;
     if (this.running) {
       this.rerun = true;
       return;
@@ -73,7 +89,15 @@ export class OutboxRelay {
   private async tick(): Promise<void> {
     let published = 0;
     let failed = false;
-    this.running = this.drain();
+    // (timers may fire a little early against the wall clock)
+    const full = this.fullPassDue || Date.now() - this.lastFullPass >= this.interval * 0.9;
+    const hinted = this.hinted;
+    this.hinted = [];
+    if (full) {
+      this.fullPassDue = false;
+      this.lastFullPass = Date.now();
+    }
+    this.running = full ? this.drain() : this.drainHinted(hinted);
     try {
       published = await this.running;
     } catch (error) {
@@ -82,17 +106,41 @@ export class OutboxRelay {
     } finally {
       this.running = undefined;
     }
-    const again = this.rerun || published >= (this.options.batchSize ?? 200);
+    // A full pass that filled its batch may have left more behind.
+    if (full && published >= this.batchSize) this.fullPassDue = true;
+    const again = this.rerun || this.fullPassDue;
     this.rerun = false;
-    const interval = this.options.intervalMs ?? 500;
-    this.schedule(failed ? interval * 4 : again ? 0 : interval);
+    this.schedule(failed ? this.interval * 4 : again ? 0 : this.interval);
+  }
+
+  private get interval(): number {
+    return this.options.intervalMs ?? 500;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 200;
+  }
+
+  private async drainHinted(hints: OutboxHint[]): Promise<number> {
+    let published = 0;
+    for (const { collection, id } of hints) {
+      const document = (await collection.findOne({ _id: id } as Document, { projection: { outbox: 1, outboxAt: 1 } })) as
+        | (PendingDocument & { outboxAt?: unknown })
+        | null;
+      if (document?.outboxAt !== undefined) published += await this.drainDocuments(collection, [document]);
+    }
+    return published;
   }
 
   private async drainCollection(collection: Collection<Document>): Promise<number> {
     const pending = (await collection
       .find({ outboxAt: { $exists: true } }, { projection: { outbox: 1 } })
-      .limit(this.options.batchSize ?? 200)
+      .limit(this.batchSize)
       .toArray()) as PendingDocument[];
+    return this.drainDocuments(collection, pending);
+  }
+
+  private async drainDocuments(collection: Collection<Document>, pending: PendingDocument[]): Promise<number> {
     let published = 0;
     for (const document of pending) {
       const events = document.outbox ?? [];

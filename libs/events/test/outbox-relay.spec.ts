@@ -45,6 +45,27 @@ describe('OutboxRelay', () => {
     await redis.quit();
   });
 
+  it('drains a hinted document at once and leaves the rest to the next pass over every collection', async () => {
+    const Aggregate = model();
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const stream = uniqueName('stream');
+    const relay = new OutboxRelay({ stream, publisher: new EventPublisher(redis), collections: () => [Aggregate.collection as never], intervalMs: 3_000 });
+    relay.start();
+    await waitFor(() => relay['lastFullPass'] > 0, { what: 'the first pass over every collection' });
+    const leftOver = event('thing.left-over');
+    const hinted = event('thing.hinted');
+    await Aggregate.create({ _id: 'left', ...outboxOnInsert(leftOver) });
+    await Aggregate.create({ _id: 'hinted', ...outboxOnInsert(hinted) });
+    relay.kick({ collection: Aggregate.collection as never, id: 'hinted' });
+    await waitFor(async () => (await streamEvents(redis, stream)).length > 0, { what: 'the hinted event' });
+    expect((await streamEvents(redis, stream)).map((e) => e.id)).toEqual([hinted.id]);
+    expect(await Aggregate.countDocuments({ outboxAt: { $exists: true } })).toBe(1);
+    await waitFor(async () => (await streamEvents(redis, stream)).length === 2, { what: 'the periodic pass', timeoutMs: 10_000 });
+    expect((await streamEvents(redis, stream)).map((e) => e.id)).toEqual([hinted.id, leftOver.id]);
+    await relay.stop();
+    await redis.quit();
+  });
+
   it('keeps events while Redis is down and publishes them all once it returns', async () => {
     const Aggregate = model();
     const server = await privateRedis();

@@ -15,7 +15,7 @@ import { DEFAULT_PROVIDER_ROLES } from '../rbac/permissions.js';
 import { OrganizationNotFoundError } from '../rbac/rbac.errors.js';
 import { RoleCatalogue } from '../rbac/role-catalogue.service.js';
 import { ClinicRepository } from './clinic.repository.js';
-import type { ClinicDocument } from './clinic.schema.js';
+import { CLINIC_MODEL, type ClinicDocument } from './clinic.schema.js';
 import { clinicView } from './clinic.view.js';
 import { ClinicCodeTakenError, ClinicNotFoundError, InvalidScheduleError } from './clinics.errors.js';
 import type { ClinicDto, CreateClinicDto, ListClinicsQuery, UpdateClinicDto } from './dto/clinic.dto.js';
@@ -84,7 +84,7 @@ export class ClinicsService {
     }
     const clinic = (await this.clinics.findById(orgId, id))!;
     await this.audit.record(caller, orgId, 'clinic.create', { type: 'clinic', id }, null, clinic);
-    this.relay.kick();
+    this.relay.kick(CLINIC_MODEL, id);
     return clinicView(clinic, org.settings);
   }
 

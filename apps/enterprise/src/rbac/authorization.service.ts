@@ -20,6 +20,7 @@ const BUILT_IN = new Map(BUILT_IN_ROLES.map((role) => [role.key, role.permission
 export class AuthorizationService {
   private readonly logger = new Logger(AuthorizationService.name);
   private readonly local = new Map<string, CompiledPolicy>();
+  private readonly loading = new Map<string, Promise<CompiledPolicy>>();
   private redisWarned = false;
 
   constructor(
@@ -32,13 +33,25 @@ export class AuthorizationService {
   /** Settles without a promise when the policy is in the in-process cache, as it is for nearly every request. */
   policyFor(orgId: string, userId: string, policyVersion: number): MaybePromise<CompiledPolicy> {
     const key = `${orgId}:${userId}:${policyVersion}`;
-    return this.local.get(key) ?? this.load(orgId, userId, key);
+    return this.local.get(key) ?? this.loading.get(key) ?? this.load(orgId, userId, key);
   }
 
-  private async load(orgId: string, userId: string, key: string): Promise<CompiledPolicy> {
-    const policy = (await this.fromRedis(key)) ?? (await this.compile(orgId, userId, key));
-    this.remember(key, policy);
-    return policy;
+  /**
+   * Concurrent misses of one key share one load: a version bump sends every in-flight request of
+   * the organization here at the same moment, and each compiling on its own multiplied the reads.
+   */
+  private load(orgId: string, userId: string, key: string): Promise<CompiledPolicy> {
+    const loading = (async () => {
+      try {
+        const policy = (await this.fromRedis(key)) ?? (await this.compile(orgId, userId, key));
+        this.remember(key, policy);
+        return policy;
+      } finally {
+        this.loading.delete(key);
+      }
+    })();
+    this.loading.set(key, loading);
+    return loading;
   }
 
   /** Drops the in-process cache (benchmarks and tests measure the Redis path with it). */

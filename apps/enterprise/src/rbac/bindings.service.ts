@@ -15,7 +15,7 @@ import { OWNER_ROLE, PERMISSIONS, type Permission } from './permissions.js';
 import type { Grant } from './policy.js';
 import { BindingExistsError, BindingNotFoundError } from './rbac.errors.js';
 import { RoleBindingRepository } from './role-binding.repository.js';
-import type { RoleBindingDocument } from './role-binding.schema.js';
+import { ROLE_BINDING_MODEL, type RoleBindingDocument } from './role-binding.schema.js';
 import { RoleCatalogue } from './role-catalogue.service.js';
 
 function bindingView(binding: RoleBindingDocument): BindingDto {
@@ -68,7 +68,7 @@ export class BindingsService {
     }
     await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'binding.grant', { type: 'binding', id }, null, created);
-    this.relay.kick();
+    this.relay.kick(ROLE_BINDING_MODEL, id);
     return bindingView(created);
   }
 
@@ -90,7 +90,7 @@ export class BindingsService {
     if (!revoked) throw new BindingNotFoundError(bindingId);
     await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'binding.revoke', { type: 'binding', id: bindingId }, binding, revoked);
-    this.relay.kick();
+    this.relay.kick(ROLE_BINDING_MODEL, bindingId);
     return bindingView(revoked);
   }
 

@@ -21,6 +21,7 @@ import { InvalidCredentialsError, InvalidLinkTokenError } from './auth.errors.js
 import type { LoginDto, RegisterDto } from './dto/auth-requests.dto.js';
 import type { TokenPairDto } from './dto/auth-responses.dto.js';
 import { afterFailure, isLocked, type LockoutSettings } from './lockout.policy.js';
+import { USER_MODEL } from '../users/user.schema.js';
 
 const DUPLICATE_KEY = 11000;
 const LOCKOUT_WRITE_ATTEMPTS = 3;
@@ -70,7 +71,7 @@ export class AuthService {
       if ((error as { code?: unknown }).code === DUPLICATE_KEY) throw new EmailTakenError();
       throw error;
     }
-    this.outbox.kick();
+    this.outbox.kick(USER_MODEL, id);
     const created = await this.users.findById(id);
     if (!created) throw new UserNotFoundError(id);
     return toProfile(created);
@@ -82,7 +83,7 @@ export class AuthService {
     if (!user || !(await this.users.markVerified(user._id, hash, this.clock.now(), userEvents.verified(user._id, user.email ?? '')))) {
       throw new InvalidLinkTokenError('verification');
     }
-    this.outbox.kick();
+    this.outbox.kick(USER_MODEL, user._id);
   }
 
   /**

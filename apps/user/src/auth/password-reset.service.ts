@@ -10,6 +10,7 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { UserRepository } from '../users/user.repository.js';
 import { InvalidLinkTokenError } from './auth.errors.js';
 import type { AcceptedDto } from './dto/auth-responses.dto.js';
+import { USER_MODEL } from '../users/user.schema.js';
 
 export const RESET_ACCEPTED: AcceptedDto = Object.freeze({
   status: 'accepted',
@@ -51,7 +52,7 @@ export class PasswordResetService {
     const audit = { at: now, action: 'password-reset', detail: 'password changed through a reset link; all sessions revoked' };
     // The filter names the token again: a second use (or a newer link) finds nothing.
     if (!(await this.users.completePasswordReset(user._id, hash, passwordHash, now, audit, event))) throw new InvalidLinkTokenError('reset');
-    this.outbox.kick();
+    this.outbox.kick(USER_MODEL, user._id);
     await this.sessions.revokeAll(user._id, 'password-reset');
   }
 
@@ -69,6 +70,6 @@ export class PasswordResetService {
       sealedToken: sealSecret(token, this.env.EVENT_SEALING_KEY),
       expiresAt: expiresAt.toISOString(),
     });
-    if (await this.users.startPasswordReset(user._id, { tokenHash: tokenDigest(token), expiresAt }, event)) this.outbox.kick();
+    if (await this.users.startPasswordReset(user._id, { tokenHash: tokenDigest(token), expiresAt }, event)) this.outbox.kick(USER_MODEL, user._id);
   }
 }

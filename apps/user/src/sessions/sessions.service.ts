@@ -11,6 +11,7 @@ import { userEvents } from '../events/user-events.js';
 import type { SessionDto } from './dto/session.dto.js';
 import { SessionRepository } from './session.repository.js';
 import { InvalidGrantError, SessionNotFoundError, SessionRevokedError } from './sessions.errors.js';
+import { SESSION_MODEL } from './session.schema.js';
 
 export interface OpenedSession {
   sessionId: string;
@@ -139,7 +140,7 @@ export class SessionsService {
     if (!revoked) return;
     this.reuse.inc();
     this.logger.warn({ userId, sessionId }, 'refresh token reused: session and token family revoked');
-    this.outbox.kick();
+    this.outbox.kick(SESSION_MODEL, sessionId);
   }
 
   private expiry(now: Date): Date {

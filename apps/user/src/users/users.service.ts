@@ -11,7 +11,7 @@ import type { UpdateProfileDto } from './dto/update-profile.dto.js';
 import type { UserProfileDto } from './dto/user-profile.dto.js';
 import { toAdminView, toProfile } from './user.mapper.js';
 import { UserRepository } from './user.repository.js';
-import type { UserStatus } from './user.schema.js';
+import { USER_MODEL, type UserStatus } from './user.schema.js';
 import { UserNotFoundError, UserStatusConflictError } from './users.errors.js';
 
 interface Cursor {
@@ -45,7 +45,7 @@ export class UsersService {
   async deleteMe(caller: AuthUser): Promise<void> {
     const now = this.clock.now();
     if (!(await this.users.erase(caller.id, now, userEvents.deleted(caller.id)))) throw new UserNotFoundError(caller.id);
-    this.outbox.kick();
+    this.outbox.kick(USER_MODEL, caller.id);
     await this.sessions.revokeAll(caller.id, 'account-deleted');
     await this.sessions.eraseDeviceDetails(caller.id);
     this.logger.log({ userId: caller.id }, 'account deleted');
