@@ -23,11 +23,8 @@ export function mixedSteps(person: Person, org: Organization): (n: number) => Lo
 /** Rolling restarts (replacement ready, then SIGTERM) per service: the issue's 10 (E2E_RESTARTS overrides). */
 export const RESTARTS = Number(process.env.E2E_RESTARTS ?? 10);
 
-/**
- * `pm2 reload`s per service. A reload replaces two-worker apps worker by worker, so it costs
- * about twice a rolling restart; CI runs 3, E2E_PM2_RELOADS=10 runs the issue's full count.
- */
-export const PM2_RELOADS = Number(process.env.E2E_PM2_RELOADS ?? 3);
+/** `pm2 reload`s per service, as many as rolling restarts (E2E_PM2_RELOADS overrides). */
+export const PM2_RELOADS = Number(process.env.E2E_PM2_RELOADS ?? 10);
 
 /**
  * Test timeout for a run of `replacements` restarts or reloads: a generous bound per replacement
