@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { defined } from '../common/defined.js';
 import { GroupCommit, insertEach } from '../common/group-commit.js';
 import { CONTACT_MODEL, type ContactDocument } from './contact.schema.js';
 
@@ -18,8 +19,7 @@ export class ContactRepository {
 
   /** Single-document upsert: replaying the same event writes the same values. */
   async merge(userId: string, fields: Partial<ContactFields>): Promise<ContactDocument> {
-    const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    return (await this.contacts.findOneAndUpdate({ _id: userId }, { $set: set }, { upsert: true, returnDocument: 'after' }).lean<ContactDocument>().exec())!;
+    return (await this.contacts.findOneAndUpdate({ _id: userId }, { $set: defined(fields) }, { upsert: true, returnDocument: 'after' }).lean<ContactDocument>().exec())!;
   }
 
   /**
@@ -28,8 +28,7 @@ export class ContactRepository {
    * events in flight); a contact that exists after all (a redelivered event) is merged instead.
    */
   async insertOrMerge(userId: string, fields: Partial<ContactFields>): Promise<ContactDocument> {
-    const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<ContactFields>;
-    const contact: ContactDocument = { ...set, _id: userId, updatedAt: new Date() };
+    const contact: ContactDocument = { ...defined(fields), _id: userId, updatedAt: new Date() };
     return (await this.inserts.submit(contact)) ? contact : this.merge(userId, fields);
   }
 }

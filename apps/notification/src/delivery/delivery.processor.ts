@@ -6,7 +6,7 @@ import { CHANNELS, type Channel, type ChannelContents } from '../common/channels
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
 import { DeliveryRepository } from './delivery.repository.js';
-import type { DeliveryDocument } from './delivery.schema.js';
+import { type DeliveryDocument, UNSETTLED_STATUSES } from './delivery.schema.js';
 import { retryDelay } from './backoff.js';
 import type { SendResult } from './channels/channel-sender.js';
 import { Senders } from './channels/senders.js';
@@ -15,7 +15,6 @@ import { toProviderError } from './provider-error.js';
 import { ProviderCalls } from './provider-calls.js';
 import { type LedgerEntry, SendLedger } from './send-ledger.js';
 
-const UNSETTLED = new Set(['pending', 'queued', 'sending']);
 /** A provider call still running after this long shows the delivery as `sending`. */
 const SENDING_VISIBLE_AFTER_MS = 1_000;
 
@@ -78,13 +77,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     let sentBefore: LedgerEntry | null = null;
     try {
       delivery = await this.deliveries.get(id);
-      if (delivery && UNSETTLED.has(delivery.status)) sentBefore = await this.ledger.find(id, delivery.replays ?? 0);
+      if (delivery && UNSETTLED_STATUSES.includes(delivery.status)) sentBefore = await this.ledger.find(id, delivery.replays ?? 0);
     } catch (error) {
       // The database or Redis, not the provider, failed: try again shortly without using up a delivery attempt.
       return this.postpone(job, token, Date.now() + 1_000, `${channel} delivery of ${notificationId} postponed: ${(error as Error).message}`);
     }
     // Already settled (sent, skipped, replayed elsewhere): a repeated job never sends twice.
-    if (!delivery || !UNSETTLED.has(delivery.status) || !delivery.to || !delivery.content) return;
+    if (!delivery || !UNSETTLED_STATUSES.includes(delivery.status) || !delivery.to || !delivery.content) return;
     // Quiet hours: a job that comes early (a re-enqueued one) waits for the end of the window.
     if (delivery.deferredUntil && new Date(delivery.deferredUntil).getTime() > Date.now()) {
       return this.postpone(job, token, new Date(delivery.deferredUntil).getTime());

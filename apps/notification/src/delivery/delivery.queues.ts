@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { CHANNELS, type Channel } from '../common/channels.js';
 import { GroupCommit } from '../common/group-commit.js';
 import { NotificationEnv } from '../config/notification.env.js';
+import type { DeliveryDocument } from './delivery.schema.js';
 
 export interface DeliveryJob {
   notificationId: string;
@@ -18,6 +19,12 @@ export interface EnqueueRequest extends DeliveryJob {
 }
 
 export const queueName = (channel: Channel) => `notification-${channel}`;
+
+/** The job that sends a delivery: its current replay, held until its quiet hours end. */
+export function deliveryJob(delivery: Pick<DeliveryDocument, 'notificationId' | 'channel' | 'replays' | 'deferredUntil'>): EnqueueRequest {
+  const { notificationId, channel, replays, deferredUntil } = delivery;
+  return { notificationId, channel, replay: replays ?? 0, notBefore: deferredUntil ? new Date(deferredUntil) : undefined };
+}
 
 /**
  * One BullMQ queue per channel on a connection of its own: BullMQ needs

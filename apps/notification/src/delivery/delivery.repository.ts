@@ -4,15 +4,13 @@ import type { Model } from 'mongoose';
 import type { Channel } from '../common/channels.js';
 import { defined } from '../common/defined.js';
 import { GroupCommit, insertEach } from '../common/group-commit.js';
-import { DELIVERY_MODEL, type DeliveryDocument, type DeliveryStatus, type ProviderResponse } from './delivery.schema.js';
+import { DELIVERY_MODEL, type DeliveryDocument, type DeliveryStatus, type ProviderResponse, UNSETTLED_STATUSES } from './delivery.schema.js';
 
 export interface ChannelStats {
   channel: Channel;
   counts: Partial<Record<DeliveryStatus, number>>;
 }
 
-/** Not settled yet: a worker may still send it. */
-const UNSETTLED: DeliveryStatus[] = ['pending', 'queued', 'sending'];
 
 /**
  * Every write names the status it expects, so a late or repeated writer cannot move a delivery
@@ -86,7 +84,7 @@ export class DeliveryRepository {
    */
   async markSent(id: string, startedAt: Date, providerMessageId: string, response: ProviderResponse): Promise<void> {
     await this.deliveries.updateOne(
-      { _id: id, status: { $in: UNSETTLED } },
+      { _id: id, status: { $in: UNSETTLED_STATUSES } },
       {
         $set: { status: 'sent', 'timestamps.sending': startedAt, 'timestamps.sent': response.at, providerMessageId, lastResponse: response },
         $unset: { nextAttemptAt: '', reason: '' },
@@ -97,7 +95,7 @@ export class DeliveryRepository {
 
   async markRetrying(id: string, startedAt: Date, response: ProviderResponse, nextAttemptAt: Date): Promise<void> {
     await this.deliveries.updateOne(
-      { _id: id, status: { $in: UNSETTLED } },
+      { _id: id, status: { $in: UNSETTLED_STATUSES } },
       {
         $set: { status: 'queued', 'timestamps.sending': startedAt, 'timestamps.queued': response.at, lastResponse: response, nextAttemptAt },
         $inc: { attempts: 1 },
@@ -107,7 +105,7 @@ export class DeliveryRepository {
 
   async markFinal(id: string, startedAt: Date, status: 'failed' | 'dead_lettered', response: ProviderResponse, reason: string): Promise<void> {
     await this.deliveries.updateOne(
-      { _id: id, status: { $in: UNSETTLED } },
+      { _id: id, status: { $in: UNSETTLED_STATUSES } },
       {
         $set: { status, 'timestamps.sending': startedAt, [`timestamps.${status}`]: response.at, lastResponse: response, reason },
         $unset: { nextAttemptAt: '' },

@@ -5,6 +5,8 @@ export const DELIVERY_MODEL = 'Delivery';
 
 export const DELIVERY_STATUSES = ['pending', 'queued', 'sending', 'sent', 'delivered', 'bounced', 'failed', 'dead_lettered', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** Not settled yet: a worker may still send it. */
+export const UNSETTLED_STATUSES: readonly DeliveryStatus[] = ['pending', 'queued', 'sending'];
 
 export interface ProviderResponse {
   /** HTTP or SMTP status, when the provider answered. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeliveryRepository } from '../delivery/delivery.repository.js';
-import { DeliveryQueues } from '../delivery/delivery.queues.js';
+import { DeliveryQueues, deliveryJob } from '../delivery/delivery.queues.js';
 import { NotificationRepository } from './notification.repository.js';
 import { NotificationsService } from './notifications.service.js';
 import { PendingDispatchRepository } from './pending-dispatch.repository.js';
@@ -60,9 +60,7 @@ export class NotificationSweeper implements OnApplicationBootstrap, OnApplicatio
     if (now - this.lastStaleSweep < this.staleMs / 2) return markers.length;
     this.lastStaleSweep = now;
     const stuck = await this.deliveries.stale(new Date(now - this.staleMs), 500);
-    await this.queues.enqueue(
-      stuck.map((d) => ({ notificationId: d.notificationId, channel: d.channel, replay: d.replays ?? 0, notBefore: d.deferredUntil ? new Date(d.deferredUntil) : undefined })),
-    );
+    await this.queues.enqueue(stuck.map(deliveryJob));
     return markers.length + stuck.length;
   }
 }

@@ -5,7 +5,7 @@ import { CHANNELS, type Channel } from '../common/channels.js';
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import type { DeliveryDocument } from '../delivery/delivery.schema.js';
-import { DeliveryQueues } from '../delivery/delivery.queues.js';
+import { DeliveryQueues, deliveryJob } from '../delivery/delivery.queues.js';
 import { derivedId, requestHash } from './canonical-json.js';
 import type { DeliveryStatsDto, NotificationResponseDto } from './dto/notification.response.dto.js';
 import type { ListNotificationsQuery, StatsQuery } from './dto/list-notifications.query.js';
@@ -142,9 +142,7 @@ export class NotificationsService {
       // A repeat looks at where each delivery got to; a first dispatch knows.
       const current = fresh ? planned : await this.deliveries.byIds(planned.map((delivery) => delivery._id));
       const due = current.filter((delivery) => delivery.status === 'queued' || delivery.status === 'pending');
-      await this.queues.enqueue(
-        due.map((d) => ({ notificationId: notification._id, channel: d.channel, replay: d.replays ?? 0, notBefore: d.deferredUntil ? new Date(d.deferredUntil) : undefined })),
-      );
+      await this.queues.enqueue(due.map(deliveryJob));
       await this.pending.clear(notification._id);
     } catch (error) {
       // Accepted and stored: the sweeper finishes it once the database or Redis is back.
