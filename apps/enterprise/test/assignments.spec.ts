@@ -168,4 +168,33 @@ describe('provider assignments', () => {
     }
     expect(statuses).toEqual([201, 201, 201, 403]);
   });
+
+  it('counts a provider once while any assignment is active, even when the last one ends as a new one starts', async () => {
+    const raceOwner = uid();
+    const raceOrg = await createOrg(h, raceOwner, 'enterprise');
+    const clinic = await createClinic(h, raceOwner, raceOrg.id);
+    const path = `/api/v1/organizations/${raceOrg.id}/assignments`;
+    const providers = [uid('p'), uid('p'), uid('p'), uid('p')];
+    // A different weekday each round: an ended assignment keeps its slots up to its end date.
+    const slotOf = (round: number) => [{ day: 1 + round, start: '08:00', end: '09:00' }];
+    const current = new Map<string, string>();
+    for (const providerId of providers) {
+      const first = await h.call('POST', path, raceOwner, { providerId, clinicId: clinic.id, role: 'dentist', from: '2026-01-05', slots: slotOf(0) });
+      current.set(providerId, first.body.id);
+    }
+    for (let round = 1; round <= 5; round++) {
+      const replies = await Promise.all(
+        providers.flatMap((providerId) => [
+          h.call('POST', `${path}/${current.get(providerId)}/end`, raceOwner, {}),
+          h.call('POST', path, raceOwner, { providerId, clinicId: clinic.id, role: 'dentist', from: '2026-01-05', slots: slotOf(round) }),
+        ]),
+      );
+      expect(replies.map((reply) => reply.status)).toEqual(providers.flatMap(() => [200, 201]));
+      providers.forEach((providerId, index) => current.set(providerId, replies[index * 2 + 1]!.body.id));
+    }
+    const usage = async () => (await h.call('GET', `/api/v1/organizations/${raceOrg.id}`, raceOwner)).body.usage.activeProviders;
+    expect(await usage()).toBe(providers.length);
+    await Promise.all(providers.map((providerId) => h.call('POST', `${path}/${current.get(providerId)}/end`, raceOwner, {})));
+    expect(await usage()).toBe(0);
+  });
 });

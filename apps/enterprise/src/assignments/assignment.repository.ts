@@ -73,10 +73,6 @@ export class AssignmentRepository {
     );
   }
 
-  async hasActive(orgId: string, providerId: string): Promise<boolean> {
-    return (await this.model.exists({ orgId, providerId, status: 'active' }).exec()) !== null;
-  }
-
   async delete(orgId: string, assignmentId: string): Promise<void> {
     await this.model.deleteOne({ _id: assignmentId, orgId }).exec();
   }

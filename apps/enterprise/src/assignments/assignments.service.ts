@@ -50,7 +50,7 @@ export class AssignmentsService {
   ) {}
 
   /**
-   * Order of writes, each atomic on one document: provider plan slot → provider schedule
+   * Order of writes, each atomic on one document: provider count (and plan slot) → provider schedule
    * (overlap + primary, version-checked) → assignment with its event → demoted assignments. A
    * failure undoes the earlier steps, so nothing is left half written.
    */
@@ -62,7 +62,7 @@ export class AssignmentsService {
     if (dto.to && dto.to <= dto.from) throw new InvalidScheduleError('to', 'to must be after from');
     checkSlots(dto.slots);
     const exceptions = toExceptions(dto.exceptions);
-    const providerSlot = await this.reserveProvider(orgId, dto.providerId);
+    await this.countProvider(orgId, dto.providerId);
     const id = randomUUID();
     const document: Omit<AssignmentDocument, 'createdAt' | 'updatedAt'> = {
       _id: id,
@@ -85,7 +85,7 @@ export class AssignmentsService {
       // A fresh id cannot be in the schedule yet, so the placement is never refused as stale.
       placement = (await this.book.place(orgId, dto.providerId, scheduleEntryOf(document), dto.primary === true, null))!;
     } catch (error) {
-      if (providerSlot === 'reserved') await this.organizations.releaseProviderSlot(orgId, dto.providerId);
+      await this.organizations.uncountProviderAssignment(orgId, dto.providerId);
       throw error;
     }
     document.primary = placement.primary;
@@ -107,7 +107,7 @@ export class AssignmentsService {
       await this.assignments.insert(document, event);
     } catch (error) {
       await this.book.remove(orgId, dto.providerId, id);
-      if (providerSlot === 'reserved') await this.organizations.releaseProviderSlot(orgId, dto.providerId);
+      await this.organizations.uncountProviderAssignment(orgId, dto.providerId);
       throw error;
     }
     await this.assignments.mirror(orgId, placement.changed.slice(1));
@@ -187,7 +187,7 @@ export class AssignmentsService {
       if (!updated) throw new AssignmentNotFoundError(assignmentId);
       return { assignment, updated };
     });
-    if (!(await this.assignments.hasActive(orgId, assignment.providerId))) await this.organizations.releaseProviderSlot(orgId, assignment.providerId);
+    await this.organizations.uncountProviderAssignment(orgId, assignment.providerId);
     await this.audit.record(caller, orgId, 'assignment.end', { type: 'assignment', id: assignmentId }, assignment, updated);
     this.relay.kick();
     return assignmentView(updated);
@@ -219,13 +219,18 @@ export class AssignmentsService {
     return clinic;
   }
 
-  private async reserveProvider(orgId: string, providerId: string): Promise<'reserved' | 'held'> {
-    const org = await this.organizations.findById(orgId);
-    if (!org) throw new OrganizationNotFoundError(orgId);
-    if (org.status !== 'active') throw new OrganizationNotActiveError(org.status);
-    const outcome = await this.organizations.reserveProviderSlot(orgId, org.tier, providerId);
-    if (outcome !== 'full') return outcome;
-    const after = (await this.organizations.findById(orgId)) ?? org;
-    throw new PlanLimitExceededError('providers', PLANS[after.tier].maxActiveProviders, after.usage.activeProviders);
+  /** Retries when the tier changed between the read and the count, so the count always uses the plan in force. */
+  private async countProvider(orgId: string, providerId: string): Promise<void> {
+    for (;;) {
+      const org = await this.organizations.findById(orgId);
+      if (!org) throw new OrganizationNotFoundError(orgId);
+      if (org.status !== 'active') throw new OrganizationNotActiveError(org.status);
+      const outcome = await this.organizations.countProviderAssignment(orgId, org.tier, providerId);
+      if (outcome === 'counted') return;
+      if (outcome === 'full') {
+        const after = (await this.organizations.findById(orgId)) ?? org;
+        throw new PlanLimitExceededError('providers', PLANS[after.tier].maxActiveProviders, after.usage.activeProviders);
+      }
+    }
   }
 }

@@ -6,7 +6,7 @@ import type { AuditEntryDocument } from './audit-entry.schema.js';
 import { AuditRepository } from './audit.repository.js';
 import type { AuditEntryDto, AuditQuery } from './dto/audit.dto.js';
 
-const INTERNAL_FIELDS = new Set(['outbox', 'outboxAt', 'activeKey', 'activeProviderIds']);
+const INTERNAL_FIELDS = new Set(['outbox', 'outboxAt', 'activeKey', 'providerAssignments']);
 
 /** Plain JSON snapshot without bookkeeping fields. */
 function snapshot(value: object | null | undefined): Record<string, unknown> | null {

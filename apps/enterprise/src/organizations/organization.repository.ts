@@ -5,7 +5,7 @@ import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import { OUTBOX_FIELDS } from '../common/outbox.js';
 import { type MaybePromise, ReadCache } from '../common/read-cache.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
-import { ORGANIZATION_MODEL, type OrganizationDocument } from './organization.schema.js';
+import { ORGANIZATION_MODEL, type OrganizationDocument, providerAssignmentField, providerAssignmentKey } from './organization.schema.js';
 import { PLANS, type Tier } from './plans.js';
 
 /** The fields every tenant request needs (authorization, inherited settings); kept small and cached. */
@@ -85,25 +85,41 @@ export class OrganizationRepository {
   }
 
   /**
-   * Same idea for providers: the first active assignment of a provider takes a slot; the set of
-   * slot holders changes in the same update as the counter, so a provider never takes two.
+   * Same idea for providers, with a count of active assignments per provider so that every step
+   * is one conditional update of this document: the first assignment of a provider takes a plan
+   * slot, later ones only count, and ending the last one gives the slot back. A check of the
+   * assignments collection followed by a write here could interleave with a new assignment and
+   * leave its provider uncounted. Null: the organization is no longer active on `tier`.
    */
-  async reserveProviderSlot(orgId: string, tier: Tier, providerId: string): Promise<'reserved' | 'held' | 'full'> {
-    const result = await this.model
-      .updateOne(
-        { _id: orgId, status: 'active', tier, activeProviderIds: { $ne: providerId }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
-        { $push: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': 1 } },
-      )
-      .exec();
-    if (result.modifiedCount === 1) return 'reserved';
-    const holds = await this.model.exists({ _id: orgId, activeProviderIds: providerId }).exec();
-    return holds ? 'held' : 'full';
+  async countProviderAssignment(orgId: string, tier: Tier, providerId: string): Promise<'counted' | 'full' | null> {
+    const key = providerAssignmentKey(providerId);
+    for (;;) {
+      const further = await this.model.updateOne({ _id: orgId, status: 'active', tier, [key]: { $gte: 1 } }, { $inc: { [key]: 1 } }).exec();
+      if (further.modifiedCount === 1) return 'counted';
+      const first = await this.model
+        .updateOne(
+          { _id: orgId, status: 'active', tier, [key]: { $exists: false }, 'usage.activeProviders': { $lt: PLANS[tier].maxActiveProviders } },
+          { $set: { [key]: 1 }, $inc: { 'usage.activeProviders': 1 } },
+        )
+        .exec();
+      if (first.modifiedCount === 1) return 'counted';
+      // Neither matched: the plan is full, the organization changed, or the provider's last assignment ended in between.
+      const org = await this.model.findOne({ _id: orgId, status: 'active', tier }, { usage: 1, [key]: 1 }).lean<OrganizationDocument>().exec();
+      if (!org) return null;
+      if (!org.providerAssignments?.[providerAssignmentField(providerId)] && org.usage.activeProviders >= PLANS[tier].maxActiveProviders) return 'full';
+    }
   }
 
-  async releaseProviderSlot(orgId: string, providerId: string): Promise<void> {
-    await this.model
-      .updateOne({ _id: orgId, activeProviderIds: providerId }, { $pull: { activeProviderIds: providerId }, $inc: { 'usage.activeProviders': -1 } })
-      .exec();
+  async uncountProviderAssignment(orgId: string, providerId: string): Promise<void> {
+    const key = providerAssignmentKey(providerId);
+    for (;;) {
+      const last = await this.model.updateOne({ _id: orgId, [key]: 1 }, { $unset: { [key]: '' }, $inc: { 'usage.activeProviders': -1 } }).exec();
+      if (last.modifiedCount === 1) return;
+      const other = await this.model.updateOne({ _id: orgId, [key]: { $gt: 1 } }, { $inc: { [key]: -1 } }).exec();
+      if (other.modifiedCount === 1) return;
+      // Neither matched: nothing to give back, or the count moved between the two updates.
+      if (!(await this.model.exists({ _id: orgId, [key]: { $gte: 1 } }).exec())) return;
+    }
   }
 
   async bumpPolicyVersion(orgId: string): Promise<void> {

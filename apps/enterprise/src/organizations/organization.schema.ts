@@ -36,8 +36,8 @@ export interface OrganizationDocument extends OutboxFields {
    * or assignment is written, and given back if that write fails.
    */
   usage: { activeClinics: number; activeProviders: number };
-  /** Providers holding a slot, so a second assignment of the same provider takes none. */
-  activeProviderIds: string[];
+  /** Active assignments per provider (keyed by `providerAssignmentField`); a provider holds a slot while it has any. */
+  providerAssignments: Record<string, number>;
   /** Bumped by every RBAC change; cached decisions are keyed by it. */
   policyVersion: number;
   /** Optimistic concurrency for updates (ETag). */
@@ -48,6 +48,10 @@ export interface OrganizationDocument extends OutboxFields {
   archivedAt?: Date;
 }
 
+/** Provider ids become field names; the prefix keeps names like `__proto__` or `constructor` plain data. */
+export const providerAssignmentField = (providerId: string) => `p_${providerId}`;
+export const providerAssignmentKey = (providerId: string) => `providerAssignments.${providerAssignmentField(providerId)}`;
+
 export const OrganizationSchema = new Schema<OrganizationDocument>(
   {
     _id: { type: String, required: true },
@@ -57,7 +61,7 @@ export const OrganizationSchema = new Schema<OrganizationDocument>(
     tier: { type: String, required: true },
     settings: { type: Object, default: {} },
     usage: { activeClinics: { type: Number, default: 0 }, activeProviders: { type: Number, default: 0 } },
-    activeProviderIds: { type: [String], default: [] },
+    providerAssignments: { type: Object, default: {} },
     policyVersion: { type: Number, default: 1 },
     version: { type: Number, default: 1 },
     createdBy: { type: String, required: true },

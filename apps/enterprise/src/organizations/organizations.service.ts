@@ -51,7 +51,7 @@ export class OrganizationsService {
       tier,
       settings: { ...dto.settings },
       usage: { activeClinics: 0, activeProviders: 0 },
-      activeProviderIds: [],
+      providerAssignments: {},
       policyVersion: 1,
       version: 1,
       createdBy: caller.userId,
