@@ -7,6 +7,15 @@ import { freePort, median, report, ROOT } from './lib.js';
 // Built apps (`nx run-many -t build` first), started the way production starts them: `node dist/main.js`.
 const APPS = ['gateway', 'user', 'notification', 'enterprise'];
 const RUNS = 5;
+/**
+ * Start-up fills the young generation to its cap (2 x 16 MB semi-spaces); V8's memory reducer
+ * gives it back once the process has been quiet for a while. Both figures are printed: the one
+ * right after start and the one at rest, which is what an idle replica holds.
+ */
+const JUST_STARTED_MS = 3_000;
+const IDLE_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function readiness(port: number): Promise<boolean> {
   try {
@@ -34,10 +43,12 @@ async function startOnce(app: string, extraEnv: NodeJS.ProcessEnv, measureRss: b
     await new Promise((done) => setTimeout(done, 10));
   }
   const elapsed = performance.now() - started;
-  let rss = Number.NaN;
+  const rss = { justStarted: Number.NaN, idle: Number.NaN };
   if (measureRss) {
-    await new Promise((done) => setTimeout(done, 3000));
-    rss = rssMb(child.pid!);
+    await sleep(JUST_STARTED_MS);
+    rss.justStarted = rssMb(child.pid!);
+    await sleep(IDLE_MS - JUST_STARTED_MS);
+    rss.idle = rssMb(child.pid!);
   }
   child.kill('SIGTERM');
   await once(child, 'exit');
@@ -47,13 +58,17 @@ async function startOnce(app: string, extraEnv: NodeJS.ProcessEnv, measureRss: b
 const env = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as NodeJS.ProcessEnv;
 for (const app of APPS) {
   const times: number[] = [];
-  let rss = Number.NaN;
+  let rss = { justStarted: Number.NaN, idle: Number.NaN };
   for (let run = 0; run < RUNS; run++) {
     const result = await startOnce(app, env, run === RUNS - 1);
     times.push(result.elapsed);
-    if (!Number.isNaN(result.rss)) rss = result.rss;
+    if (run === RUNS - 1) rss = result.rss;
   }
-  console.log(`${app.padEnd(13)} cold start to readiness 200: median ${median(times).toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}), idle RSS ${rss.toFixed(0)} MB`);
+  console.log(
+    `${app.padEnd(13)} cold start to readiness 200: median ${median(times).toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}), ` +
+      `RSS ${rss.justStarted.toFixed(0)} MB ${JUST_STARTED_MS / 1000} s after readiness, ${rss.idle.toFixed(0)} MB after ${IDLE_MS / 1000} s idle`,
+  );
   report(`${app}: cold start to readiness (median of ${RUNS})`, median(times), 'ms', '<= 1500');
-  report(`${app}: idle RSS`, rss, 'MB', '<= 120');
+  report(`${app}: RSS ${JUST_STARTED_MS / 1000} s after readiness`, rss.justStarted, 'MB');
+  report(`${app}: idle RSS (${IDLE_MS / 1000} s after readiness)`, rss.idle, 'MB', '<= 120');
 }
