@@ -38,7 +38,7 @@ const service = (name, port, instances, maxMemory) => ({
   node_args: ['--enable-source-maps'],
   exec_mode: 'cluster',
   instances,
-  // Wait for process.send('ready') (after listen, dependencies connected) before routing traffic
+  // Wait for process.send('ready') (after listen, once readiness passes or 10 s went by) before routing traffic
   // to the new worker and stopping the old one; give a cold start (index sync) time.
   wait_ready: true,
   listen_timeout: 30000,

@@ -191,6 +191,28 @@ export async function bootstrap<T extends BaseEnv>(appModule: Type<unknown>, opt
       );
     });
   }
-  process.send?.('ready');
+  if (process.send) {
+    await untilDependenciesReady(app.getHttpAdapter().getInstance());
+    process.send('ready');
+  }
   return app;
+}
+
+const READINESS_PATH = '/health/readiness';
+/** Below pm2's listen_timeout: with the database down, the old worker serves this long before pm2 gives up waiting. */
+const READY_SIGNAL_WAIT_MS = 10_000;
+
+/**
+ * pm2 sends traffic to a new worker, and stops the old one, as soon as it says ready. The
+ * database connection opens in the background (a service must start while the database is down),
+ * so the signal waits for the service's own readiness check, asked in-process. A service without
+ * one (404) is ready once it listens.
+ */
+async function untilDependenciesReady(fastify: FastifyInstance): Promise<void> {
+  const deadline = Date.now() + READY_SIGNAL_WAIT_MS;
+  while (Date.now() < deadline) {
+    const { statusCode } = await fastify.inject({ method: 'GET', url: READINESS_PATH });
+    if (statusCode === 200 || statusCode === 404) return;
+    await sleep(25);
+  }
 }
