@@ -11,7 +11,6 @@ export interface ChannelStats {
   counts: Partial<Record<DeliveryStatus, number>>;
 }
 
-
 /**
  * Every write names the status it expects, so a late or repeated writer cannot move a delivery
  * backwards, and each is one single-document update (atomic on MongoDB and on our FerretDB build).
@@ -83,34 +82,21 @@ export class DeliveryRepository {
    * used, in a single write. Only an unsettled delivery takes it: the first outcome recorded wins.
    */
   async markSent(id: string, startedAt: Date, providerMessageId: string, response: ProviderResponse): Promise<void> {
-    await this.deliveries.updateOne(
-      { _id: id, status: { $in: UNSETTLED_STATUSES } },
-      {
-        $set: { status: 'sent', 'timestamps.sending': startedAt, 'timestamps.sent': response.at, providerMessageId, lastResponse: response },
-        $unset: { nextAttemptAt: '', reason: '' },
-        $inc: { attempts: 1 },
-      },
-    );
+    await this.recordAttempt(id, startedAt, { status: 'sent', 'timestamps.sent': response.at, providerMessageId, lastResponse: response }, { nextAttemptAt: '', reason: '' });
   }
 
   async markRetrying(id: string, startedAt: Date, response: ProviderResponse, nextAttemptAt: Date): Promise<void> {
-    await this.deliveries.updateOne(
-      { _id: id, status: { $in: UNSETTLED_STATUSES } },
-      {
-        $set: { status: 'queued', 'timestamps.sending': startedAt, 'timestamps.queued': response.at, lastResponse: response, nextAttemptAt },
-        $inc: { attempts: 1 },
-      },
-    );
+    await this.recordAttempt(id, startedAt, { status: 'queued', 'timestamps.queued': response.at, lastResponse: response, nextAttemptAt });
   }
 
   async markFinal(id: string, startedAt: Date, status: 'failed' | 'dead_lettered', response: ProviderResponse, reason: string): Promise<void> {
+    await this.recordAttempt(id, startedAt, { status, [`timestamps.${status}`]: response.at, lastResponse: response, reason }, { nextAttemptAt: '' });
+  }
+
+  private async recordAttempt(id: string, startedAt: Date, set: Record<string, unknown>, unset?: Record<string, ''>): Promise<void> {
     await this.deliveries.updateOne(
       { _id: id, status: { $in: UNSETTLED_STATUSES } },
-      {
-        $set: { status, 'timestamps.sending': startedAt, [`timestamps.${status}`]: response.at, lastResponse: response, reason },
-        $unset: { nextAttemptAt: '' },
-        $inc: { attempts: 1 },
-      },
+      { $set: { ...set, 'timestamps.sending': startedAt }, ...(unset ? { $unset: unset } : {}), $inc: { attempts: 1 } },
     );
   }
 

@@ -10,8 +10,16 @@ const minutes = (hhmm: string): number => {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
 /** Wall-clock fields of `at` in `timezone` (formatters are cached: building one is the slow part). */
-function wallClock(at: Date, timezone: string): { year: number; month: number; day: number; hour: number; minute: number } {
+function wallClock(at: Date, timezone: string): WallClock {
   let format = formatters.get(timezone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', {
@@ -30,25 +38,28 @@ function wallClock(at: Date, timezone: string): { year: number; month: number; d
   return { year: fields.year!, month: fields.month!, day: fields.day!, hour: fields.hour!, minute: fields.minute! };
 }
 
+/** Minutes since local midnight of a wall-clock reading. */
+const minutesOfDay = ({ hour, minute }: WallClock): number => hour * 60 + minute;
+
 /** Minutes since local midnight at `now` in `timezone`. */
 export function localMinutes(now: Date, timezone: string): number {
-  const { hour, minute } = wallClock(now, timezone);
-  return hour * 60 + minute;
+  return minutesOfDay(wallClock(now, timezone));
 }
 
-/** The wall-clock reading of `at` in `timezone`, as a number on the UTC scale (minute precision). */
-function wallMs(at: number, timezone: string): number {
-  const { year, month, day, hour, minute } = wallClock(new Date(at), timezone);
-  return Date.UTC(year, month - 1, day, hour, minute);
-}
+/** A wall-clock reading as a number on the UTC scale (minute precision), to compare readings. */
+const onUtcScale = ({ year, month, day, hour, minute }: WallClock): number => Date.UTC(year, month - 1, day, hour, minute);
 
-/** True when `now` falls inside the window in the given zone; a window may span midnight (22:00-07:00). */
-export function inQuietHours(quiet: QuietHours, now: Date, timezone: string): boolean {
+/** A window may span midnight (22:00-07:00); one that starts where it ends is empty. */
+function inWindow(quiet: QuietHours, local: number): boolean {
   const start = minutes(quiet.start);
   const end = minutes(quiet.end);
   if (start === end) return false;
-  const local = localMinutes(now, timezone);
   return start < end ? local >= start && local < end : local >= start || local < end;
+}
+
+/** True when `now` falls inside the window in the given zone. */
+export function inQuietHours(quiet: QuietHours, now: Date, timezone: string): boolean {
+  return inWindow(quiet, localMinutes(now, timezone));
 }
 
 /**
@@ -58,17 +69,18 @@ export function inQuietHours(quiet: QuietHours, now: Date, timezone: string): bo
  * end the clocks jump over becomes the instant of the jump.
  */
 export function quietHoursEnd(quiet: QuietHours, now: Date, timezone: string): Date | undefined {
-  if (!inQuietHours(quiet, now, timezone)) return undefined;
   const local = wallClock(now, timezone);
-  const ahead = (minutes(quiet.end) - (local.hour * 60 + local.minute) + DAY_MINUTES) % DAY_MINUTES;
-  const end = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute) + ahead * MINUTE_MS;
+  const localNow = minutesOfDay(local);
+  if (!inWindow(quiet, localNow)) return undefined;
+  const ahead = (minutes(quiet.end) - localNow + DAY_MINUTES) % DAY_MINUTES;
+  const end = onUtcScale(local) + ahead * MINUTE_MS;
   // Binary search over whole minutes (zone offsets are whole minutes): `low` is still quiet,
   // `high` is past the end even if the offset changes by up to three hours on the way.
   let low = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
   let high = low + (ahead + 180) * MINUTE_MS;
   while (high - low > MINUTE_MS) {
     const middle = low + Math.floor((high - low) / MINUTE_MS / 2) * MINUTE_MS;
-    if (wallMs(middle, timezone) >= end) high = middle;
+    if (onUtcScale(wallClock(new Date(middle), timezone)) >= end) high = middle;
     else low = middle;
   }
   return new Date(high);
