@@ -36,4 +36,4 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=4s --start-period=30s --retries=3 CMD ["node", "/app/healthcheck.mjs"]
 # tini is PID 1 (reaps zombies, forwards SIGTERM); the entrypoint `exec`s node, so node is its child.
 ENTRYPOINT ["/usr/bin/tini", "--", "/app/docker-entrypoint.sh"]
-CMD ["dist/main.js"]
+CMD ["dist/bundle/main.js"]

@@ -33,9 +33,10 @@ const SHUTDOWN_TIMEOUT_MS = 10000;
  */
 const service = (name, port, instances, maxMemory) => ({
   name,
-  script: `apps/${name}/dist/main.js`,
+  // The one-file bundle `nx build` writes (tools/build/bundle-app.mjs). Source maps stay off, as
+  // in the image: see tools/ops/docker/docker-entrypoint.sh.
+  script: `apps/${name}/dist/bundle/main.js`,
   cwd: __dirname,
-  node_args: ['--enable-source-maps'],
   exec_mode: 'cluster',
   instances,
   // Wait for process.send('ready') (after listen, once readiness passes or 10 s went by) before routing traffic

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort, median, report, ROOT } from './lib.js';
 
-// Built apps (`nx run-many -t build` first), started the way production starts them: `node dist/main.js`.
+// Built apps (`nx run-many -t build` first), started the way production starts them: `node dist/bundle/main.js`.
 const APPS = ['gateway', 'user', 'notification', 'enterprise'];
 const RUNS = 5;
 /**
@@ -33,7 +33,7 @@ function rssMb(pid: number): number {
 async function startOnce(app: string, extraEnv: NodeJS.ProcessEnv, measureRss: boolean) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [resolve(ROOT, `apps/${app}/dist/main.js`)], {
+  const child = spawn(process.execPath, [resolve(ROOT, `apps/${app}/dist/bundle/main.js`)], {
     cwd: ROOT,
     env: { ...process.env, ...extraEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

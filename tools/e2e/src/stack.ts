@@ -59,7 +59,7 @@ export interface Stack {
 const READY_TIMEOUT_MS = 90_000;
 
 function assertBuilt(): void {
-  const missing = SERVICES.filter((service) => !existsSync(join(REPO_ROOT, `apps/${service}/dist/main.js`)));
+  const missing = SERVICES.filter((service) => !existsSync(join(REPO_ROOT, `apps/${service}/dist/bundle/main.js`)));
   if (missing.length > 0) {
     throw new Error(`apps not built (${missing.join(', ')}): run \`pnpm exec nx run-many -t build\` before the e2e suites`);
   }
@@ -81,7 +81,7 @@ export async function readiness(url: string): Promise<number> {
 }
 
 /**
- * Starts the four built services (`node apps/<app>/dist/main.js`) as child processes, each on
+ * Starts the four built services (`node apps/<app>/dist/bundle/main.js`) as child processes, each on
  * its own free port behind a balancer, with fresh databases, Redis key prefixes and secrets,
  * wired to each other as the README's stack is; resolves once every readiness probe is green.
  */
@@ -168,7 +168,7 @@ async function launch(options: StackOptions, release: () => void): Promise<Stack
   const startService = async (service: ServiceName): Promise<Instance> => {
     const port = await freePort();
     const env = { ...serviceEnv(service), PORT: String(port) };
-    const child = spawnManaged(process.execPath, ['--enable-source-maps', join(REPO_ROOT, `apps/${service}/dist/main.js`)], env, REPO_ROOT);
+    const child = spawnManaged(process.execPath, [join(REPO_ROOT, `apps/${service}/dist/bundle/main.js`)], env, REPO_ROOT);
     const instance: Instance = { port, url: `http://127.0.0.1:${port}`, process: child };
     instances.get(service)!.push(instance);
     const exitedEarly = child.exited.then((code) => {

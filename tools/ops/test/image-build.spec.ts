@@ -97,7 +97,7 @@ describe(`the image's build steps produce a runnable ${APP}`, () => {
   it('contains compiled code and production dependencies only', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     expect(manifest.name).toBe(`@dentalos/${APP}`);
-    expect(readFileSync(join(out, 'dist/main.js'), 'utf8')).toContain('bootstrap');
+    expect(readFileSync(join(out, 'dist/bundle/main.js'), 'utf8')).toContain('bootstrap');
     expect(run('ls', [join(out, 'node_modules/@dentalos')]).stdout).not.toContain('testing');
     for (const devOnly of ['vitest', 'typescript', 'eslint', 'nx']) {
       expect(run('ls', [join(out, 'node_modules', devOnly)]).status, devOnly).not.toBe(0);
@@ -108,7 +108,7 @@ describe(`the image's build steps produce a runnable ${APP}`, () => {
   it('boots as an unprivileged user from root-owned files to a green readiness probe, then stops cleanly', async () => {
     // Like the container: uid 10001-style non-root user, code it cannot write, the entrypoint
     // script exec-ing node, configuration from the environment only.
-    app = spawnManaged('setpriv', [...NOBODY, join(out, 'docker-entrypoint.sh'), 'dist/main.js'], {
+    app = spawnManaged('setpriv', [...NOBODY, join(out, 'docker-entrypoint.sh'), 'dist/bundle/main.js'], {
       PATH: process.env.PATH,
       HOME: '/nonexistent',
       APP,

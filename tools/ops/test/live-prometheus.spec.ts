@@ -97,7 +97,7 @@ describe('live check: a real Prometheus scrapes the running services', () => {
     for (const app of [...APPS, 'prometheus', 'cluster']) ports[app] = await freePort();
     clusterSeries = await serveClusterSeries(CLUSTER, ports.cluster);
     for (const app of APPS) {
-      const child = spawnManaged('node', [join(ROOT, `apps/${app}/dist/main.js`)], appEnv(app, ports[app], ports));
+      const child = spawnManaged('node', [join(ROOT, `apps/${app}/dist/bundle/main.js`)], appEnv(app, ports[app], ports));
       processes.push(child);
       await waitFor(async () => (await fetch(`http://127.0.0.1:${ports[app]}/health/readiness`)).ok, {
         timeoutMs: 90_000,

@@ -6,7 +6,8 @@ export const PASSWORD_MIN_LENGTH = 8;
 /** Long passphrases are welcome; the cap only bounds hashing work per request. */
 export const PASSWORD_MAX_LENGTH = 128;
 
-// The same relative path from src/credentials and dist/credentials, so builds need no copy step.
+// The same relative path from src/credentials, dist/credentials and the bundle in dist/bundle, so
+// builds need no copy step.
 const LIST_FILE = new URL('../../src/credentials/common-passwords.txt', import.meta.url);
 
 /**
