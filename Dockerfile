@@ -24,7 +24,10 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
 ARG APP
-ENV NODE_ENV=production APP=${APP}
+# glibc raises its mmap threshold after the first large free (the bundle's source read at start-up)
+# and then keeps every later large block in the heap, where it is never given back: a fixed
+# threshold keeps an idle replica ~20 MB smaller. The same in ecosystem.config.js.
+ENV NODE_ENV=production APP=${APP} MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 # Owned by root and not writable by the service user: the code cannot be changed at runtime.
 COPY --from=build --chown=0:0 /out /app

@@ -58,6 +58,8 @@ const service = (name, port, instances, maxMemory) => ({
   time: false,
   env: {
     NODE_ENV: 'production',
+    // Idle memory: see the Dockerfile's MALLOC_MMAP_THRESHOLD_.
+    MALLOC_MMAP_THRESHOLD_: '131072',
     PORT: String(port),
     SHUTDOWN_DRAIN_MS: String(SHUTDOWN_DRAIN_MS),
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),

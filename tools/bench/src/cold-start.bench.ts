@@ -55,7 +55,8 @@ async function startOnce(app: string, extraEnv: NodeJS.ProcessEnv, measureRss: b
   return { elapsed, rss };
 }
 
-const env = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as NodeJS.ProcessEnv;
+// As the image and ecosystem.config.js run them (see the Dockerfile on MALLOC_MMAP_THRESHOLD_).
+const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as NodeJS.ProcessEnv) };
 for (const app of APPS) {
   const times: number[] = [];
   let rss = { justStarted: Number.NaN, idle: Number.NaN };
