@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -55,8 +56,9 @@ async function startOnce(app: string, extraEnv: NodeJS.ProcessEnv, measureRss: b
   return { elapsed, rss };
 }
 
-// As the image and ecosystem.config.js run them (see the Dockerfile on MALLOC_MMAP_THRESHOLD_).
-const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as NodeJS.ProcessEnv) };
+// The allocator setting the image and pm2 run with (see the Dockerfile), read from ecosystem.config.js.
+const { apps } = createRequire(import.meta.url)(resolve(ROOT, 'ecosystem.config.js')) as { apps: { env: NodeJS.ProcessEnv }[] };
+const env = { MALLOC_MMAP_THRESHOLD_: apps[0].env.MALLOC_MMAP_THRESHOLD_, ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as NodeJS.ProcessEnv) };
 for (const app of APPS) {
   const times: number[] = [];
   let rss = { justStarted: Number.NaN, idle: Number.NaN };
