@@ -3,19 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpMetrics } from '@dentalos/metrics';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { BaseEnv } from './config/base.env.js';
 import { ConfigError, type EnvClass, type EnvSource, loadConfig } from './config/config.loader.js';
 import { currentConfigSource, withConfigSource } from './config/config-source.js';
 import { ProblemDto } from './http/problem.dto.js';
+import { DOCS_PATH, installRequestHooks } from './http/request-hooks.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
-import { API_SECURITY_HEADER_OPTIONS, SECURITY_HEADER_OPTIONS, securityHeaders } from './http/security-headers.js';
-import { installRequestLog } from './logging/request-log.js';
+import { RequestLog } from './logging/request-log.js';
 import { IdleConnectionCloser } from './lifecycle/idle-connections.js';
 import { OneShotCommands, requestedCommand, UnknownCommandError } from './lifecycle/one-shot-commands.js';
 import { ShutdownState } from './lifecycle/shutdown-state.js';
-import { assertNoOperatorKeys } from './validation/operator-keys.js';
 import { createValidationPipe } from './validation/validation.pipe.js';
 
 export interface BootstrapOptions<T extends BaseEnv> {
@@ -51,32 +50,6 @@ function createAdapter(env: BaseEnv): FastifyAdapter {
   });
 }
 
-const DOCS_PATH = '/api-docs';
-
-/** Callback hooks throughout: an async hook costs a promise per request on every route. */
-function installEdgeHooks(fastify: FastifyInstance, shutdown: ShutdownState): void {
-  const apiHeaders = securityHeaders(API_SECURITY_HEADER_OPTIONS);
-  const pageHeaders = securityHeaders(SECURITY_HEADER_OPTIONS);
-  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    reply.headers(request.url.startsWith(DOCS_PATH) ? pageHeaders : apiHeaders).header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  // While draining, every response asks the client to reconnect, so kept-alive sockets end
-  // with their last response instead of holding the shutdown open.
-  fastify.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-    if (shutdown.draining) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    try {
-      if (request.body !== undefined) assertNoOperatorKeys(request.body);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  });
-}
-
 function setUpSwagger(app: INestApplication, options: Pick<BootstrapOptions<BaseEnv>, 'title' | 'description' | 'version'>): void {
   const builder = new DocumentBuilder()
     .setTitle(options.title)
@@ -103,9 +76,7 @@ export async function createApp<T extends BaseEnv>(
   );
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  installEdgeHooks(fastify, app.get(ShutdownState));
-  installRequestLog(fastify, PinoLogger.root);
-  app.get(HttpMetrics).install(fastify);
+  installRequestHooks(fastify, { shutdown: app.get(ShutdownState), metrics: app.get(HttpMetrics), log: new RequestLog(PinoLogger.root) });
   if (env.CORS_ORIGINS.length > 0) app.enableCors({ origin: env.CORS_ORIGINS, credentials: true, exposedHeaders: [REQUEST_ID_HEADER] });
   app.useGlobalPipes(createValidationPipe());
   await options.configureFastify?.(fastify, app, env);

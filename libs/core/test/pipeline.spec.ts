@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixtureModule, fixtureOptions } from './fixtures/fixture.module.js';
 import { listen } from './listen.js';
@@ -118,6 +119,28 @@ describe('request pipeline', () => {
     expect(lines.some((line) => line.includes('route="/api/v1/things/42"'))).toBe(false);
     expect(series('http_server_requests_in_flight', 'service="fixture"')).toHaveLength(1);
     expect(series('process_cpu_user_seconds_total')).toHaveLength(1);
+  });
+
+  it('stops counting a request as in flight when its client goes away before the answer', async () => {
+    const { port } = new URL(app.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write('GET /api/v1/things/slow HTTP/1.1\r\nHost: fixture\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const inFlight = async () => {
+      const line = (await (await fetch(`${app.url}/metrics`)).text()).split('\n').find((l) => l.startsWith('http_server_requests_in_flight'));
+      return Number(line?.split(' ').pop());
+    };
+    expect(await inFlight()).toBe(2); // the slow request and this scrape
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await inFlight()).toBe(1);
+    // A request answered in full is not counted again when its connection closes afterwards.
+    const answered = connect(Number(port), '127.0.0.1');
+    answered.write('GET /api/v1/things/9 HTTP/1.1\r\nHost: fixture\r\n\r\n');
+    await new Promise((resolve) => answered.once('data', resolve));
+    answered.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await inFlight()).toBe(1);
   });
 
   it('serves Swagger UI and the JSON spec', async () => {

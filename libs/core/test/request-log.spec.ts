@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -84,6 +84,18 @@ describe('request log', () => {
     expect((await logged('log-500-12345')).level).toBe(50);
     expect(lines().filter((line) => line.requestId === 'log-500-12345' && line.msg !== 'request completed')).toEqual([
       expect.objectContaining({ level: 50, msg: expect.stringContaining('GET /api/v1/things/boom failed') }),
+    ]);
+  });
+
+  it('logs a request its client abandoned as a warning, once', async () => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    socket.write('GET /api/v1/things/slow HTTP/1.1\r\nHost: fixture\r\nx-request-id: log-abort-12345\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    for (let attempt = 0; attempt < 100 && !output.includes('log-abort-12345'); attempt++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the handler's end: no completion line follows
+    expect(lines().filter((line) => line.requestId === 'log-abort-12345')).toEqual([
+      expect.objectContaining({ level: 40, msg: 'request aborted', method: 'GET', url: '/api/v1/things/slow' }),
     ]);
   });
 

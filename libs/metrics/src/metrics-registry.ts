@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Metric, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface BusinessGaugeOptions<L extends string> {
   name: string;
@@ -50,6 +50,11 @@ export class MetricsRegistry {
         await options.collect(this);
       },
     });
+  }
+
+  /** A metric built elsewhere, e.g. one whose values are read at scrape time. */
+  register(metric: Metric): void {
+    this.registry.registerMetric(metric);
   }
 
   contentType(): string {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Level, type Logger } from 'pino';
 import { logDestination } from './log-destination.js';
 import { redactUrl } from './redaction.js';
@@ -20,32 +20,34 @@ function requestLogger(application: Logger): Logger {
 }
 
 /**
- * One line per request, written after the response left. Flat fields: the application logger's
- * `req`/`res` serializers expect Node's raw objects.
+ * One line per request, written after the response left, or when the client went away before it.
+ * Flat fields: the application logger's `req`/`res` serializers expect Node's raw objects.
  */
-export function installRequestLog(fastify: FastifyInstance, application: Logger): void {
-  const logger = requestLogger(application);
-  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+export class RequestLog {
+  private readonly logger: Logger;
+
+  constructor(application: Logger) {
+    this.logger = requestLogger(application);
+  }
+
+  completed(request: FastifyRequest, reply: FastifyReply): void {
     const level = levelFor(reply.statusCode);
-    if (logger.isLevelEnabled(level) && !OPERATIONAL_PATH.test(request.url)) {
-      logger[level](
-        {
-          requestId: request.id,
-          traceparent: request.headers.traceparent,
-          method: request.method,
-          url: redactUrl(request.url),
-          statusCode: reply.statusCode,
-          responseTime: Math.round(reply.elapsedTime),
-        },
-        'request completed',
-      );
-    }
-    done();
-  });
-  fastify.addHook('onRequestAbort', (request: FastifyRequest, done: HookHandlerDoneFunction) => {
-    if (logger.isLevelEnabled('warn')) {
-      logger.warn({ requestId: request.id, traceparent: request.headers.traceparent, method: request.method, url: redactUrl(request.url) }, 'request aborted');
-    }
-    done();
-  });
+    if (!this.logger.isLevelEnabled(level) || OPERATIONAL_PATH.test(request.url)) return;
+    this.logger[level](
+      {
+        requestId: request.id,
+        traceparent: request.headers.traceparent,
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  }
+
+  aborted(request: FastifyRequest): void {
+    if (!this.logger.isLevelEnabled('warn')) return;
+    this.logger.warn({ requestId: request.id, traceparent: request.headers.traceparent, method: request.method, url: redactUrl(request.url) }, 'request aborted');
+  }
 }
