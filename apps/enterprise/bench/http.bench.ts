@@ -1,7 +1,8 @@
 /**
  * HTTP: `GET` one clinic as an authorized user (JWT verify + RBAC + read) against a bare Fastify
- * route serving the same JSON, both in their own process, measured with wrk in one run; then an
- * open-loop 500 req/s mix of reads and writes for the latency percentiles.
+ * route serving the same JSON and plain NestJS serving it (the framework's own cost), each in its
+ * own process, measured with wrk in one run; then an open-loop 500 req/s mix of reads and writes
+ * for the latency percentiles.
  * Run from the repository root (needs FerretDB, Redis and `wrk`):
  *   SWC_NODE_PROJECT=tsconfig.base.json node --conditions=@dentalos/source --import @swc-node/register/esm-register apps/enterprise/bench/http.bench.ts
  * Optional: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 3), BENCH_RATE (default 500; 0 skips the open loop), BENCH_READ_ONLY=1
@@ -68,6 +69,14 @@ const bare = spawnManaged(process.execPath, ['--import', '@swc-node/register/esm
   BENCH_BODY: body,
 }, REPO_ROOT);
 await waitFor(async () => (await fetch(`http://127.0.0.1:${barePort}/clinic`)).ok, { timeoutMs: 30_000, what: 'bare server' });
+const nestPort = await freePort();
+const nest = spawnManaged(process.execPath, ['--import', '@swc-node/register/esm-register', join(REPO_ROOT, 'tools/bench/src/nest-server.ts')], {
+  ...process.env,
+  SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'),
+  PORT: String(nestPort),
+  BENCH_BODY: body,
+}, REPO_ROOT);
+await waitFor(async () => (await fetch(`http://127.0.0.1:${nestPort}/clinic`)).ok, { timeoutMs: 30_000, what: 'plain Nest server' });
 
 interface Measured {
   rps: number;
@@ -100,6 +109,7 @@ console.log(`load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${a
 const auth = [`authorization: Bearer ${memberToken}`];
 const targets = {
   bare: () => wrk(`http://127.0.0.1:${barePort}/clinic`, [], bare.child.pid!),
+  nest: () => wrk(`http://127.0.0.1:${nestPort}/clinic`, [], nest.child.pid!),
   floor: () => wrk(`${url}/health/liveness`, [], service.child.pid!),
   clinic: () => wrk(`${url}${readPath}`, auth, service.child.pid!),
 };
@@ -107,28 +117,32 @@ const targets = {
 // figure is the median over rounds and each ratio the median of ratios taken in the same round.
 for (const measure of Object.values(targets)) measure();
 const runs: Record<keyof typeof targets, Measured>[] = [];
-for (let round = 0; round < rounds; round++) runs.push({ bare: targets.bare(), floor: targets.floor(), clinic: targets.clinic() });
+for (let round = 0; round < rounds; round++) runs.push({ bare: targets.bare(), nest: targets.nest(), floor: targets.floor(), clinic: targets.clinic() });
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const of = (target: keyof typeof targets): Measured => ({
   rps: median(runs.map((run) => run[target].rps)),
   cpuMicrosPerRequest: median(runs.map((run) => run[target].cpuMicrosPerRequest)),
 });
-const [bareRun, floorRun, clinicRun] = [of('bare'), of('floor'), of('clinic')];
+const [bareRun, nestRun, floorRun, clinicRun] = [of('bare'), of('nest'), of('floor'), of('clinic')];
 const ratio = median(runs.map((run) => run.clinic.rps / run.bare.rps));
 const cpuRatio = median(runs.map((run) => run.bare.cpuMicrosPerRequest / run.clinic.cpuMicrosPerRequest));
 const floorRatio = median(runs.map((run) => run.floor.rps / run.bare.rps));
+const nestRatio = median(runs.map((run) => run.nest.rps / run.bare.rps));
 const line = (label: string, run: Measured) =>
   console.log(`${label.padEnd(42)} ${run.rps.toFixed(0).padStart(6)} req/s  ${run.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/request`);
 console.log(`medians of ${rounds} rounds:`);
 line('bare Fastify route', bareRun);
+line('plain Nest + Fastify, same JSON', nestRun);
 line('service pipeline floor (/health/liveness)', floorRun);
 line('GET clinic (JWT+RBAC+read)', clinicRun);
 console.log(`ratio GET clinic / bare: ${(ratio * 100).toFixed(1)} % of req/s, ${(cpuRatio * 100).toFixed(1)} % by CPU per request (target >= 50 %)`);
+console.log(`ratio plain Nest / bare: ${(nestRatio * 100).toFixed(1)} % of req/s: what the framework alone leaves`);
 console.log(`ratio pipeline floor / bare: ${(floorRatio * 100).toFixed(1)} % of req/s: the most any route of this service can reach`);
 report('enterprise: GET clinic req/s', clinicRun.rps, 'req/s');
 report('enterprise: GET clinic CPU per request', clinicRun.cpuMicrosPerRequest, 'µs');
 report('enterprise: GET clinic / bare Fastify (req/s)', ratio, 'ratio', '>= 0.50');
 report('enterprise: GET clinic / bare Fastify (CPU per request, inverted)', cpuRatio, 'ratio', '>= 0.50');
+report('enterprise: plain Nest + Fastify / bare Fastify (req/s)', nestRatio, 'ratio');
 report('enterprise: /health/liveness / bare Fastify (req/s)', floorRatio, 'ratio');
 
 /** Open loop: requests leave on schedule whatever the latency, so queueing shows in the figures. */
@@ -175,6 +189,7 @@ async function openLoop(): Promise<void> {
 if (rate > 0) await openLoop();
 
 await bare.stop();
+await nest.stop();
 await service.stop();
 await issuer.close();
 process.exit(0);

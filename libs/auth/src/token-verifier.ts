@@ -62,6 +62,12 @@ export class TokenVerifier {
     this.now = options.now ?? Date.now;
   }
 
+  /** The caller of a token verified before and not yet expired; undefined when it must be verified. */
+  verifiedBefore(token: string): AuthUser | undefined {
+    const cached = this.verified.get(token);
+    return cached && cached.expiresAt + CLOCK_TOLERANCE_SECONDS > this.now() / 1000 ? cached : undefined;
+  }
+
   async verify(token: string): Promise<AuthUser> {
     const cached = this.verified.get(token);
     if (cached) {

@@ -2,7 +2,7 @@ import { Get, Module } from '@nestjs/common';
 import { ApiController, BaseEnv, PlatformModule, Public } from '@dentalos/core';
 import { startTestApp, startTestTokenIssuer, type TestApp, type TestTokenIssuer } from '@dentalos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthUser, AuthModule, CurrentUser, PLATFORM_ADMIN, Roles } from '../src/index.js';
+import { type AuthUser, AuthModule, bearerToken, CurrentUser, PLATFORM_ADMIN, Roles } from '../src/index.js';
 
 class AuthFixtureEnv extends BaseEnv {
   override PORT = 0;
@@ -60,8 +60,9 @@ function withHeader(token: string, header: Record<string, unknown>): string {
 }
 
 describe('AuthGuard', () => {
-  it('lets a valid token through and exposes the caller', async () => {
+  it('lets a valid token through and exposes the caller, again once it is remembered', async () => {
     const token = await issuer.sign({ sub: 'user-1', roles: ['staff'] });
+    expect(await call('', token)).toMatchObject({ status: 200, body: { id: 'user-1', roles: ['staff'] } });
     expect(await call('', token)).toMatchObject({ status: 200, body: { id: 'user-1', roles: ['staff'] } });
   });
 
@@ -99,13 +100,33 @@ describe('AuthGuard', () => {
   });
 
   it('keeps public routes open and still recognises a caller', async () => {
+    const token = await issuer.sign();
     expect(await call('/public')).toMatchObject({ status: 200, body: { anonymous: true } });
-    expect(await call('/public', await issuer.sign())).toMatchObject({ status: 200, body: { anonymous: false } });
+    expect(await call('/public', token)).toMatchObject({ status: 200, body: { anonymous: false } });
+    expect(await call('/public', token)).toMatchObject({ status: 200, body: { anonymous: false } });
+    expect(await call('/public', await issuer.sign({}, { expiresIn: -120 }))).toMatchObject({ status: 200, body: { anonymous: true } });
   });
 
-  it('enforces global roles with 403', async () => {
-    expect((await call('/admin', await issuer.sign({ roles: ['staff'] }))).status).toBe(403);
+  it('enforces global roles with 403, for remembered tokens too', async () => {
+    const staff = await issuer.sign({ roles: ['staff'] });
+    expect((await call('', staff)).status).toBe(200);
+    expect((await call('/admin', staff)).status).toBe(403);
     expect((await call('/admin', await issuer.sign({ roles: [PLATFORM_ADMIN] }))).status).toBe(200);
+  });
+
+  it.each([
+    ['Bearer abc.def.ghi', 'abc.def.ghi'],
+    ['bearer abc', 'abc'],
+    ['BEARER abc extra', 'abc'],
+    ['Bearer ', undefined],
+    ['Bearer  abc', undefined],
+    ['Bearerabc', undefined],
+    ['Basic abc', undefined],
+    ['Bear abc', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('reads the bearer token of %j as %j', (header, token) => {
+    expect(bearerToken(header)).toBe(token);
   });
 
   it('keeps health and metrics public', async () => {

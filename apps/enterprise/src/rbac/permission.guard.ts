@@ -4,8 +4,11 @@ import { NotFoundError, ValidationFailedError } from '@dentalos/core';
 import { isUUID } from 'class-validator';
 import type { GuardedRequest } from '../common/caller.js';
 import { ClinicRepository } from '../clinics/clinic.repository.js';
-import { OrganizationRepository } from '../organizations/organization.repository.js';
+import type { ClinicDocument } from '../clinics/clinic.schema.js';
+import { type OrganizationHead, OrganizationRepository } from '../organizations/organization.repository.js';
 import { AuthorizationService } from './authorization.service.js';
+import type { Permission } from './permissions.js';
+import type { CompiledPolicy } from './policy.js';
 import { OrganizationNotFoundError, PermissionDeniedError } from './rbac.errors.js';
 import { REQUIRED_PERMISSION, type PermissionRequirement } from './require-permission.decorator.js';
 
@@ -17,12 +20,30 @@ function pathId(request: GuardedRequest, name: string): string {
   return value;
 }
 
+/** What one request asks, gathered before the organization, clinic and policy are known. */
+interface Question {
+  request: GuardedRequest;
+  permission: Permission;
+  scope: PermissionRequirement['scope'];
+  userId: string;
+  orgId: string;
+  clinicId?: string;
+  /** A clinic read fetches the clinic alongside the head; it is only used once access is granted. */
+  prefetch: boolean;
+}
+
+type Decision = boolean | Promise<boolean>;
+
 /**
  * Decides every route of this service from its `@RequirePermission`. A caller without any
  * binding in the organization gets 404 for it (never 403), so ids of other tenants reveal nothing.
+ * In-process cache hits settle synchronously, and Nest awaits nothing for a guard that returns a
+ * boolean: the usual request goes through without a promise.
  */
 @Injectable()
 export class PermissionGuard implements CanActivate {
+  private readonly requirements = new WeakMap<object, PermissionRequirement | undefined>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly organizations: OrganizationRepository,
@@ -30,38 +51,53 @@ export class PermissionGuard implements CanActivate {
     private readonly authorization: AuthorizationService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const requirement = this.reflector.get<PermissionRequirement | undefined>(REQUIRED_PERMISSION, context.getHandler());
+  canActivate(context: ExecutionContext): Decision {
+    const requirement = this.requirementFor(context.getHandler());
     // A route without a declared permission is a programming error: fail closed.
     if (!requirement) throw new Error(`route ${context.getClass().name}.${context.getHandler().name} declares no permission`);
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const userId = request.user!.id;
-    const requestId = String(request.id);
     if (requirement.scope === 'none' || requirement.permission === null) {
-      request.caller = { userId, requestId };
+      request.caller = { userId, requestId: String(request.id) };
       return true;
     }
     const orgId = pathId(request, 'orgId');
     const clinicId = requirement.scope === 'clinic' ? pathId(request, 'clinicId') : undefined;
-    // A clinic read fetches the clinic alongside the head; it is only used once access is granted.
-    const prefetch = clinicId !== undefined && request.method === 'GET';
-    // In-process cache hits settle synchronously: the usual request awaits nothing here.
-    let org = this.organizations.head(orgId);
-    let clinic = prefetch ? this.clinics.findByIdCached(orgId, clinicId) : undefined;
-    if (org instanceof Promise || clinic instanceof Promise) [org, clinic] = await Promise.all([org, clinic]);
-    if (!org) throw new OrganizationNotFoundError(orgId);
-    let policy = this.authorization.policyFor(orgId, userId, org.policyVersion);
-    if (policy instanceof Promise) policy = await policy;
+    const question: Question = { request, permission: requirement.permission, scope: requirement.scope, userId, orgId, clinicId, prefetch: clinicId !== undefined && request.method === 'GET' };
+    const org = this.organizations.head(orgId);
+    const clinic = question.prefetch ? this.clinics.findByIdCached(orgId, clinicId!) : undefined;
+    if (org instanceof Promise || clinic instanceof Promise) {
+      return Promise.all([org, clinic]).then(([loadedOrg, loadedClinic]) => this.inOrganization(question, loadedOrg, loadedClinic));
+    }
+    return this.inOrganization(question, org, clinic);
+  }
+
+  private inOrganization(question: Question, org: OrganizationHead | null, clinic: ClinicDocument | null | undefined): Decision {
+    if (!org) throw new OrganizationNotFoundError(question.orgId);
+    const policy = this.authorization.policyFor(question.orgId, question.userId, org.policyVersion);
+    if (policy instanceof Promise) return policy.then((loaded) => this.decide(question, org, loaded, clinic));
+    return this.decide(question, org, policy, clinic);
+  }
+
+  private decide(question: Question, org: OrganizationHead, policy: CompiledPolicy, clinic: ClinicDocument | null | undefined): Decision {
+    const { request, permission, userId, orgId, clinicId } = question;
     if (!policy.isMember) throw new OrganizationNotFoundError(orgId);
+    const requestId = String(request.id);
     // Built as plain literals: spreading a base object here cost microseconds per request.
-    request.caller = prefetch ? { userId, requestId, org, policy, clinicId, clinic } : { userId, requestId, org, policy, clinicId };
-    const permission = requirement.permission;
-    if (requirement.scope === 'anywhere') {
+    request.caller = question.prefetch ? { userId, requestId, org, policy, clinicId, clinic } : { userId, requestId, org, policy, clinicId };
+    if (question.scope === 'anywhere') {
       if (!policy.allowsAnywhere(permission)) throw new PermissionDeniedError(permission);
       return true;
     }
     if (policy.check(permission, clinicId).allowed) return true;
-    if (clinicId && !(await this.clinics.exists(orgId, clinicId))) throw new NotFoundError('Clinic', clinicId);
-    throw new PermissionDeniedError(permission, clinicId);
+    if (!clinicId) throw new PermissionDeniedError(permission, clinicId);
+    return this.clinics.exists(orgId, clinicId).then((exists) => {
+      throw exists ? new PermissionDeniedError(permission, clinicId) : new NotFoundError('Clinic', clinicId);
+    });
+  }
+
+  private requirementFor(handler: ReturnType<ExecutionContext['getHandler']>): PermissionRequirement | undefined {
+    if (!this.requirements.has(handler)) this.requirements.set(handler, this.reflector.get<PermissionRequirement | undefined>(REQUIRED_PERMISSION, handler));
+    return this.requirements.get(handler);
   }
 }
