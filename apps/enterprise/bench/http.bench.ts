@@ -9,10 +9,11 @@
  * (open loop without writes), BENCH_CPU_PROF=<dir> (V8 CPU profile of the service, written when it stops).
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, REPO_ROOT, spawnManaged, startTestTokenIssuer, testDatabaseUri, testKeyPrefix, waitFor } from '@dentalos/testing';
 import { request } from '../test/http-client.js';
 
@@ -89,10 +90,15 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function wrk(target: string, headers: string[], pid: number): Measured {
+/**
+ * Runs wrk without blocking this process: a blocked event loop cannot retire the idle keep-alive
+ * sockets of the open loop's client before the service closes them, and the first request sent
+ * on one afterwards fails with "other side closed".
+ */
+async function wrk(target: string, headers: string[], pid: number): Promise<Measured> {
   const args = ['-t2', '-c32', `-d${seconds}s`, ...headers.flatMap((header) => ['-H', header]), target];
   const cpuBefore = cpuSeconds(pid);
-  const output = execFileSync('wrk', args, { encoding: 'utf8' });
+  const { stdout: output } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
   const cpu = cpuSeconds(pid) - cpuBefore;
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
   if (non2xx) throw new Error(`${target}: ${non2xx[1]} non-2xx responses`);
@@ -115,9 +121,9 @@ const targets = {
 };
 // Warm-up (JIT, caches), then rounds of the three side by side: the host is shared, so each
 // figure is the median over rounds and each ratio the median of ratios taken in the same round.
-for (const measure of Object.values(targets)) measure();
+for (const measure of Object.values(targets)) await measure();
 const runs: Record<keyof typeof targets, Measured>[] = [];
-for (let round = 0; round < rounds; round++) runs.push({ bare: targets.bare(), nest: targets.nest(), floor: targets.floor(), clinic: targets.clinic() });
+for (let round = 0; round < rounds; round++) runs.push({ bare: await targets.bare(), nest: await targets.nest(), floor: await targets.floor(), clinic: await targets.clinic() });
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const of = (target: keyof typeof targets): Measured => ({
   rps: median(runs.map((run) => run[target].rps)),
@@ -150,6 +156,8 @@ async function openLoop(): Promise<void> {
   const latencies: number[] = [];
   const byKind: Record<'read' | 'write', number[]> = { read: [], write: [] };
   const statuses = new Map<number, number>();
+  // Status 0: no HTTP answer (connection error) or a body that is not JSON; say which.
+  const failures = new Set<string>();
   const total = rate * seconds;
   const started = performance.now();
   const inflight: Promise<void>[] = [];
@@ -170,7 +178,10 @@ async function openLoop(): Promise<void> {
           byKind[write ? 'write' : 'read'].push(performance.now() - t);
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
         },
-        () => statuses.set(0, (statuses.get(0) ?? 0) + 1),
+        (error: Error) => {
+          statuses.set(0, (statuses.get(0) ?? 0) + 1);
+          failures.add(`${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`);
+        },
       ),
     );
   }
@@ -185,6 +196,7 @@ async function openLoop(): Promise<void> {
   console.log(`  all:    p50=${pct(50)} ms  p95=${pct(95)} ms  p99=${pct(99)} ms  (target p95 <= 20 ms)  statuses=${JSON.stringify(Object.fromEntries(statuses))}`);
   console.log(`  reads:  p50=${pctOf(byKind.read, 50)} ms  p95=${pctOf(byKind.read, 95)} ms`);
   console.log(`  writes: p50=${pctOf(byKind.write, 50)} ms  p95=${pctOf(byKind.write, 95)} ms`);
+  for (const failure of failures) console.log(`  failed: ${failure}`);
 }
 if (rate > 0) await openLoop();
 
