@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +87,13 @@ describe('pm2 reload under steady load', () => {
   afterAll(() => {
     pm2('kill');
     rmSync(home, { recursive: true, force: true });
+  });
+
+  it("writes each app's log lines to its own out_file, where `pm2 logs` reads them", async () => {
+    const response = await fetch(`http://127.0.0.1:${ports.enterprise}/api/v1/organizations`, { headers: { 'x-request-id': 'ops-pm2-log-12345' } });
+    expect(response.status).toBe(401);
+    const outFile = join(home, 'enterprise.out.log');
+    await waitFor(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('"requestId":"ops-pm2-log-12345"'), { what: 'the request line in enterprise.out.log' });
   });
 
   it.each(RELOADED)('`pm2 reload %s` replaces every worker with no refused connection, reset or error answer', async (name) => {

@@ -1,4 +1,4 @@
-import pino, { type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 
 /** Past this many pending characters the lines leave at once instead of at the end of the turn. */
 const MAX_PENDING_CHARS = 64 * 1024;
@@ -7,10 +7,13 @@ const MAX_PENDING_CHARS = 64 * 1024;
  * stdout, one write per event-loop turn: the lines of every request finished in a turn leave in
  * one system call instead of one each. pino's own `minLength` buffering was tried first: it
  * re-measures its whole pending buffer on every line, which cost more than the line itself.
- * Writes are synchronous, as in pino's default destination, so no line outlives the process.
+ *
+ * Written through `process.stdout`, not to file descriptor 1: pm2's cluster mode collects an
+ * app's output by replacing `process.stdout.write` (the descriptor leads to the daemon's own
+ * log). On Linux that stream writes synchronously to files and pipes, so no line outlives the
+ * process.
  */
 class TurnBatchedStdout implements DestinationStream {
-  private readonly stdout = pino.destination({ dest: 1, sync: true });
   private pending: string[] = [];
   private pendingChars = 0;
   private scheduled = false;
@@ -36,7 +39,7 @@ class TurnBatchedStdout implements DestinationStream {
     const lines = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    this.stdout.write(lines);
+    process.stdout.write(lines);
   };
 }
 
