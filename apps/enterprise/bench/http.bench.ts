@@ -62,22 +62,21 @@ await request(url, 'POST', `/api/v1/organizations/${org.id}/bindings`, ownerToke
 const readPath = `/api/v1/organizations/${org.id}/clinics/${clinics[0]}`;
 const body = await (await fetch(`${url}${readPath}`, { headers: { authorization: `Bearer ${memberToken}` } })).text();
 
-const barePort = await freePort();
-const bare = spawnManaged(process.execPath, ['--import', '@swc-node/register/esm-register', join(REPO_ROOT, 'apps/enterprise/bench/bare-server.ts')], {
-  ...process.env,
-  SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'),
-  PORT: String(barePort),
-  BENCH_BODY: body,
-}, REPO_ROOT);
-await waitFor(async () => (await fetch(`http://127.0.0.1:${barePort}/clinic`)).ok, { timeoutMs: 30_000, what: 'bare server' });
-const nestPort = await freePort();
-const nest = spawnManaged(process.execPath, ['--import', '@swc-node/register/esm-register', join(REPO_ROOT, 'tools/bench/src/nest-server.ts')], {
-  ...process.env,
-  SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'),
-  PORT: String(nestPort),
-  BENCH_BODY: body,
-}, REPO_ROOT);
-await waitFor(async () => (await fetch(`http://127.0.0.1:${nestPort}/clinic`)).ok, { timeoutMs: 30_000, what: 'plain Nest server' });
+/** A peer server serving `body` at /clinic from its own process; both peers run the same way. */
+async function startPeer(entry: string, what: string) {
+  const port = await freePort();
+  const peer = spawnManaged(process.execPath, ['--import', '@swc-node/register/esm-register', join(REPO_ROOT, entry)], {
+    ...process.env,
+    SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'),
+    PORT: String(port),
+    BENCH_BODY: body,
+  }, REPO_ROOT);
+  const peerUrl = `http://127.0.0.1:${port}/clinic`;
+  await waitFor(async () => (await fetch(peerUrl)).ok, { timeoutMs: 30_000, what });
+  return { peer, url: peerUrl };
+}
+const bare = await startPeer('apps/enterprise/bench/bare-server.ts', 'bare server');
+const nest = await startPeer('tools/bench/src/nest-server.ts', 'plain Nest server');
 
 interface Measured {
   rps: number;
@@ -114,8 +113,8 @@ function report(name: string, value: number, unit: string, target?: string): voi
 console.log(`load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores, shared with other workloads; wrk -t2 -c32 -d${seconds}s; figures are indicative`);
 const auth = [`authorization: Bearer ${memberToken}`];
 const targets = {
-  bare: () => wrk(`http://127.0.0.1:${barePort}/clinic`, [], bare.child.pid!),
-  nest: () => wrk(`http://127.0.0.1:${nestPort}/clinic`, [], nest.child.pid!),
+  bare: () => wrk(bare.url, [], bare.peer.child.pid!),
+  nest: () => wrk(nest.url, [], nest.peer.child.pid!),
   floor: () => wrk(`${url}/health/liveness`, [], service.child.pid!),
   clinic: () => wrk(`${url}${readPath}`, auth, service.child.pid!),
 };
@@ -200,8 +199,8 @@ async function openLoop(): Promise<void> {
 }
 if (rate > 0) await openLoop();
 
-await bare.stop();
-await nest.stop();
+await bare.peer.stop();
+await nest.peer.stop();
 await service.stop();
 await issuer.close();
 process.exit(0);
