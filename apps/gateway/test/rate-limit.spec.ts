@@ -78,6 +78,31 @@ describe('rate limits', () => {
     expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED', policy: 'POST /api/v1/auth/login' });
   });
 
+  it('charges callers with missing or bad tokens to their address, answering 429 once it is spent', async () => {
+    const gateway = await gatewayWith({ RATE_LIMIT_PER_IP: '4' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await asUser(gateway.url, `forged.${i}.token`)).status);
+    statuses.push((await fetch(`${gateway.url}/api/v1/users/me`)).status);
+    const limited = await asUser(gateway.url, 'forged.again.token');
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED', policy: 'ip' });
+    const valid = await issuer.sign({ sub: 'same-address-user' });
+    expect((await asUser(gateway.url, valid)).status).toBe(429);
+  });
+
+  it('behind a trusted proxy, limits the address the proxy saw, whatever the client writes to X-Forwarded-For', async () => {
+    const gateway = await gatewayWith({ TRUSTED_PROXIES: 'loopback' });
+    const loginFrom = (forwardedFor: string) =>
+      fetch(`${gateway.url}/api/v1/auth/login`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await loginFrom(`6.6.6.${i}, 10.1.1.1`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await loginFrom('10.2.2.2')).status).toBe(200);
+    const forwarded = users.hits('/api/v1/auth/login').at(-1)!.headers['x-forwarded-for'];
+    expect(forwarded).toBe('10.2.2.2, 127.0.0.1');
+  });
+
   it('counts the metric of each decision', async () => {
     const gateway = await gatewayWith();
     const token = await issuer.sign({ sub: 'metric-user' });

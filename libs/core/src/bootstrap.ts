@@ -37,7 +37,7 @@ export interface CreatedApp<T extends BaseEnv> {
 function createAdapter(env: BaseEnv): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: env.TRUSTED_PROXIES.length > 0 ? env.TRUSTED_PROXIES : false,
     requestIdHeader: false,
     genReqId: requestIdFor,
     // Requests on kept-alive sockets during shutdown are served, not answered 503; idle sockets

@@ -70,13 +70,13 @@ const REQUEST_ONLY_DROPPED_NEW_TRACE = new Set([...REQUEST_ONLY_DROPPED, 'traces
  * the caller's trace context (or a new one), and X-Forwarded-* describing the client. A client's
  * own X-Forwarded-For is kept only behind a trusted proxy; otherwise it could spoof its address.
  */
-export function upstreamRequestHeaders(request: FastifyRequest, trustProxy: boolean): Record<string, string | string[]> {
+export function upstreamRequestHeaders(request: FastifyRequest, behindTrustedProxy: boolean): Record<string, string | string[]> {
   const incoming: IncomingHttpHeaders = request.headers;
   const traceparent = isValidTraceparent(incoming.traceparent) ? incoming.traceparent : undefined;
   const headers = endToEnd(incoming, traceparent ? REQUEST_ONLY_DROPPED : REQUEST_ONLY_DROPPED_NEW_TRACE);
   const remote = request.raw.socket.remoteAddress ?? request.ip;
   const prior = incoming['x-forwarded-for'];
-  headers['x-forwarded-for'] = trustProxy && typeof prior === 'string' && prior !== '' ? `${prior}, ${remote}` : remote;
+  headers['x-forwarded-for'] = behindTrustedProxy && typeof prior === 'string' && prior !== '' ? `${prior}, ${remote}` : remote;
   headers['x-forwarded-proto'] = request.protocol;
   headers['x-forwarded-host'] = request.host;
   headers['x-request-id'] = String(request.id);

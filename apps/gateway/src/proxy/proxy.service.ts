@@ -44,7 +44,7 @@ export class ProxyService {
       upstream: upstream.name,
       method: request.method,
       path: request.url,
-      headers: upstreamRequestHeaders(request, this.env.TRUST_PROXY),
+      headers: upstreamRequestHeaders(request, this.env.TRUSTED_PROXIES.length > 0),
       body: body?.stream,
       bodyTimeoutMs: this.env.UPSTREAM_ROUTE_TIMEOUT_MS,
     };

@@ -107,8 +107,17 @@ export class RateLimiter implements OnApplicationBootstrap {
     await Promise.race([once(this.redis, 'ready').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
   }
 
+  /** Every limit that applies: the address's, the route's for that address and, when known, the user's. */
   check(method: string, path: string, ip: string, userId: string | undefined): Promise<RateDecision> {
-    const limits = this.limitsFor(method, path, ip, userId);
+    return this.decide(this.limitsFor(method, path, ip, userId));
+  }
+
+  /** The user's limit alone, for a caller whose address was already charged for this request. */
+  checkUser(userId: string): Promise<RateDecision> {
+    return this.decide([this.userLimit(userId)]);
+  }
+
+  private decide(limits: Limit[]): Promise<RateDecision> {
     return new Promise((resolve) => {
       this.batch.push({ limits, resolve });
       if (this.batch.length >= MAX_BATCH) this.flush();
@@ -142,7 +151,7 @@ export class RateLimiter implements OnApplicationBootstrap {
       }
     }
     this.redis.gatewaySlidingWindow(keys.length, ...keys, ...params, ...requests).then(
-      (result) => batch.forEach((pending, i) => pending.resolve(this.decide(pending.limits, result, i * RESULT_WIDTH))),
+      (result) => batch.forEach((pending, i) => pending.resolve(this.decision(pending.limits, result, i * RESULT_WIDTH))),
       (error: Error) => {
         this.failedOpen(error, batch.length);
         for (const pending of batch) pending.resolve(FAIL_OPEN);
@@ -150,7 +159,7 @@ export class RateLimiter implements OnApplicationBootstrap {
     );
   }
 
-  private decide(limits: Limit[], result: number[], at: number): RateDecision {
+  private decision(limits: Limit[], result: number[], at: number): RateDecision {
     const admitted = result[at] === 1;
     const tightest = limits[result[at + 1]!]!;
     const remaining = result[at + 2]!;
@@ -179,11 +188,15 @@ export class RateLimiter implements OnApplicationBootstrap {
 
   private limitsFor(method: string, path: string, ip: string, userId: string | undefined): Limit[] {
     const limits: Limit[] = [{ policy: 'ip', key: `rl:ip:${ip}`, limit: this.env.RATE_LIMIT_PER_IP, windowMs: this.windowMs }];
-    if (userId) limits.push({ policy: 'user', key: `rl:user:${userId}`, limit: this.env.RATE_LIMIT_PER_USER, windowMs: this.windowMs });
+    if (userId) limits.push(this.userLimit(userId));
     this.routeRules.forEach((rule, index) => {
       if (ruleMatches(rule, method, path)) limits.push({ policy: rule.policy, key: `rl:route${index}:ip:${ip}`, limit: rule.limit, windowMs: rule.windowMs });
     });
     return limits;
+  }
+
+  private userLimit(userId: string): Limit {
+    return { policy: 'user', key: `rl:user:${userId}`, limit: this.env.RATE_LIMIT_PER_USER, windowMs: this.windowMs };
   }
 
   private failedOpen(error: Error, requests: number): void {

@@ -11,7 +11,7 @@ interface DeviceRequest {
   ip: string;
 }
 
-/** The calling device (user agent, client ip as Fastify resolved it behind TRUST_PROXY). */
+/** The calling device (user agent, client ip as Fastify resolved it through TRUSTED_PROXIES). */
 export const Client = createParamDecorator((_data: unknown, context: ExecutionContext): ClientInfo => {
   const request = context.switchToHttp().getRequest<DeviceRequest>();
   const agent = request.headers['user-agent'];

@@ -1,10 +1,14 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
+
+const IPV4 = String.raw`(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:3[0-2]|[12]?\d))?`;
+const IPV6 = String.raw`[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:\/(?:12[0-8]|1[01]\d|[1-9]?\d))?`;
+const TRUSTED_PROXY_ENTRY = new RegExp(`^(?:loopback|linklocal|uniquelocal|${IPV4}|${IPV6})$`);
 
 export const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -36,10 +40,17 @@ export class BaseEnv {
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
-  /** Trust X-Forwarded-* from the hop in front (ingress or gateway). */
-  @Transform(toBoolean)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Proxies whose X-Forwarded-* headers are believed, as addresses, CIDR ranges or the names
+   * `loopback`, `linklocal` and `uniquelocal` (private ranges, e.g. a cluster's pod network). The
+   * client address is the first one, from the nearest hop back, that is not a trusted proxy:
+   * entries a client writes itself lie further back and never pick it, so per-address rate limits
+   * and session records cannot be steered. Empty trusts no forwarded header. Hop counts are not
+   * offered: they cannot tell a proxy from a client connecting directly.
+   */
+  @Transform(toList)
+  @Matches(TRUSTED_PROXY_ENTRY, { each: true, message: 'each entry must be an IP address, a CIDR range, loopback, linklocal or uniquelocal' })
+  TRUSTED_PROXIES: string[] = [];
 
   /** Comma-separated allowed origins; empty disables CORS. */
   @Transform(toList)

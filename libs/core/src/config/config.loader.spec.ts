@@ -11,9 +11,9 @@ class RequiredEnv extends DataEnv {}
 
 describe('loadConfig', () => {
   it('applies defaults and converts types', () => {
-    const env = loadConfig(SampleEnv, { PORT: '4000', TRUST_PROXY: 'true', CORS_ORIGINS: 'https://a.test, https://b.test' });
+    const env = loadConfig(SampleEnv, { PORT: '4000', TRUSTED_PROXIES: 'loopback, 10.0.0.0/8, fd00::/8', CORS_ORIGINS: 'https://a.test, https://b.test' });
     expect(env.PORT).toBe(4000);
-    expect(env.TRUST_PROXY).toBe(true);
+    expect(env.TRUSTED_PROXIES).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
     expect(env.CORS_ORIGINS).toEqual(['https://a.test', 'https://b.test']);
     expect(env.LOG_LEVEL).toBe('info');
     expect(Object.isFrozen(env)).toBe(true);
@@ -23,6 +23,11 @@ describe('loadConfig', () => {
     const attempt = () => loadConfig(SampleEnv, { PORT: 'eighty', LOG_LEVEL: 'loud', MONGODB_SYNC_INDEXES: 'maybe' });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/PORT: .*\n.*LOG_LEVEL: .*\n.*MONGODB_SYNC_INDEXES/s);
+  });
+
+  it('refuses a trusted proxy that is not an address, a range or a known name', () => {
+    expect(() => loadConfig(SampleEnv, { TRUSTED_PROXIES: '10.0.0.1, everyone' })).toThrow(/TRUSTED_PROXIES: each entry must be/);
+    expect(() => loadConfig(SampleEnv, { TRUSTED_PROXIES: '300.1.1.1' })).toThrow(/TRUSTED_PROXIES/);
   });
 
   it('names a missing required variable', () => {
