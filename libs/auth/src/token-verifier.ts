@@ -45,8 +45,9 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 
 /**
  * Verifies RS256 access tokens. jose's remote key set resolves keys by `kid` (cached, refetched
- * on an unknown `kid`, so rotation needs no restart); the signature itself is checked with
- * node:crypto on a cached KeyObject, about three times faster than WebCrypto for RSA.
+ * on an unknown `kid`, so rotation needs no restart; see createRemoteKeySet for outages); the
+ * signature itself is checked with node:crypto on a cached KeyObject, about three times faster
+ * than WebCrypto for RSA.
  */
 export class TokenVerifier {
   private readonly verified = new Map<string, AuthUser>();
@@ -102,6 +103,8 @@ export class TokenVerifier {
         protected: encodedHeader,
       } as unknown as Parameters<JWTVerifyGetKey>[1]);
     } catch (error) {
+      // jose errors mean no key fits the token. A resolver that cannot reach its keys throws an
+      // AppError instead (AuthKeysUnavailableError, 503), which must reach the client as is.
       if (error instanceof errors.JOSEError) throw new TokenInvalidError();
       throw error;
     }

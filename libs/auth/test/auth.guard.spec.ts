@@ -1,38 +1,9 @@
-import { Get, Module } from '@nestjs/common';
-import { ApiController, BaseEnv, PlatformModule, Public } from '@dentalos/core';
 import { startTestApp, startTestTokenIssuer, type TestApp, type TestTokenIssuer } from '@dentalos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthUser, AuthModule, bearerToken, CurrentUser, PLATFORM_ADMIN, Roles } from '../src/index.js';
+import { bearerToken, PLATFORM_ADMIN } from '../src/index.js';
+import { AuthFixtureEnv, authFixtureModule } from './fixture-app.js';
 
-class AuthFixtureEnv extends BaseEnv {
-  override PORT = 0;
-}
-
-@ApiController('whoami')
-class WhoAmIController {
-  @Get()
-  whoami(@CurrentUser() user: AuthUser) {
-    return { id: user.id, roles: user.roles };
-  }
-
-  @Public()
-  @Get('public')
-  open(@CurrentUser() user?: AuthUser) {
-    return { anonymous: !user };
-  }
-
-  @Roles(PLATFORM_ADMIN)
-  @Get('admin')
-  admin() {
-    return { admin: true };
-  }
-}
-
-@Module({
-  imports: [PlatformModule.forRoot({ service: 'auth-fixture', config: AuthFixtureEnv }), AuthModule.forRoot()],
-  controllers: [WhoAmIController],
-})
-class AuthFixtureModule {}
+const AuthFixtureModule = authFixtureModule();
 
 let issuer: TestTokenIssuer;
 let impostor: TestTokenIssuer;
