@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { BrokenCircuitError, type CircuitBreakerOptions, CircuitBreakerPolicy, type CircuitStateName, FakeClock, InvalidPolicyOptionError } from '../src/index.js';
+import {
+  BrokenCircuitError,
+  type CircuitBreakerOptions,
+  CircuitBreakerPolicy,
+  type CircuitStateName,
+  FakeClock,
+  InvalidPolicyOptionError,
+  TimeoutError,
+  TimeoutPolicy,
+  buildDependency,
+  wrap,
+} from '../src/index.js';
 
 const boom = new Error('dependency failed');
 
@@ -9,8 +20,16 @@ function breaker(options: Omit<CircuitBreakerOptions, 'clock'>, clock = new Fake
   policy.events.on('stateChange', ({ from, to }) => changes.push(`${from}->${to}`));
   const ok = () => policy.execute(() => 'ok');
   const fail = () => policy.execute(() => Promise.reject(boom)).catch((error: unknown) => error);
-  return { policy, clock, changes, ok, fail };
+  /** Starts a call that runs until its caller walks away; `abort()` settles it. */
+  const abandoned = () => {
+    const caller = new AbortController();
+    const call = policy.execute(({ signal }) => untilAborted(signal), caller.signal).catch((error: unknown) => error);
+    return { abort: () => (caller.abort(new Error('caller left')), call) };
+  };
+  return { policy, clock, changes, ok, fail, abandoned };
 }
+
+const untilAborted = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 
 describe('consecutive breaker', () => {
   it('closed → open after N failures in a row; a success in between starts the count over', async () => {
@@ -281,6 +300,107 @@ describe('manual control and modes', () => {
   });
 });
 
+describe('outcomes that count neither way', () => {
+  const clientFault = new Error('client sent too much');
+  const rate = { window: { type: 'count', size: 10 }, minimumCalls: 4, failureRateThreshold: 0.5, openDuration: 1_000 } as const;
+
+  it('leaves the failure-rate window untouched when callers abort', async () => {
+    const { policy, fail, abandoned } = breaker(rate);
+    await fail();
+    await fail();
+    await abandoned().abort();
+    await abandoned().abort();
+    expect(policy.metrics()).toMatchObject({ calls: 2, failures: 2 });
+    await fail();
+    await fail();
+    expect(policy.state).toBe('open'); // 4 of 4, not 4 of 6
+  });
+
+  it('does not break a run of consecutive failures with an abort', async () => {
+    const { policy, fail, abandoned } = breaker({ window: { type: 'consecutive', failureThreshold: 2 } });
+    await fail();
+    await abandoned().abort();
+    await fail();
+    expect(policy.state).toBe('open');
+  });
+
+  it('an aborted probe leaves the breaker half-open and hands its slot to the next probe', async () => {
+    const { policy, fail, abandoned, clock, changes } = breaker({ window: { type: 'consecutive', failureThreshold: 1 }, openDuration: 1_000 });
+    await fail();
+    clock.tick(1_000);
+    const probe = abandoned();
+    await expect(policy.execute(() => 'second')).rejects.toBeInstanceOf(BrokenCircuitError);
+    await probe.abort();
+    expect(policy.state).toBe('half-open');
+    expect(await policy.execute(() => 'next probe')).toBe('next probe');
+    expect(policy.state).toBe('closed');
+    expect(changes).toEqual(['closed->open', 'open->half-open', 'half-open->closed']);
+  });
+
+  it('an aborted probe among several is not judged with the others', async () => {
+    const { policy, fail, ok, abandoned, clock } = breaker({ ...rate, halfOpenProbes: 2 });
+    for (let i = 0; i < 4; i++) await fail();
+    clock.tick(1_000);
+    await ok();
+    await abandoned().abort();
+    expect(policy.state).toBe('half-open');
+    await fail(); // 1 of 2 judged probes failed = 50%
+    expect(policy.state).toBe('open');
+  });
+
+  it('an ignored classification neither closes a half-open breaker nor enters the window', async () => {
+    const { policy, fail, clock } = breaker({ ...rate, isIgnored: (error) => error === clientFault });
+    const faulty = () => policy.execute(() => Promise.reject(clientFault)).catch((error: unknown) => error);
+    await fail();
+    expect(await faulty()).toBe(clientFault);
+    expect(policy.metrics()).toMatchObject({ calls: 1, failures: 1 });
+    for (let i = 0; i < 3; i++) await fail();
+    expect(policy.state).toBe('open');
+    clock.tick(1_000);
+    await faulty();
+    expect(policy.state).toBe('half-open');
+    await faulty();
+    expect(policy.state).toBe('half-open');
+    expect(await policy.execute(() => 'healthy')).toBe('healthy');
+    expect(policy.state).toBe('closed');
+  });
+
+  it('lets isIgnored win over isFailure', async () => {
+    const { policy } = breaker({ ...rate, isFailure: () => true, isIgnored: (error) => error === clientFault });
+    await policy.execute(() => Promise.reject(clientFault)).catch(() => undefined);
+    expect(policy.metrics().calls).toBe(0);
+  });
+
+  it('counts an attempt cut off by the whole-call deadline as a failure', async () => {
+    const clock = new FakeClock();
+    const { policy, breaker: deadlineBreaker } = buildDependency(
+      'slow',
+      { deadlineMs: 100, timeoutMs: 2_000, retry: false, breaker: { window: { type: 'consecutive', failureThreshold: 1 } } },
+      clock,
+    );
+    const call = policy.execute(({ signal }) => untilAborted(signal)).catch((error: unknown) => error);
+    await clock.advance(100);
+    expect(await call).toBeInstanceOf(TimeoutError);
+    expect(deadlineBreaker!.state).toBe('open');
+  });
+
+  it('counts a deadline failure but not a caller who walked away, through the same pipeline', async () => {
+    const clock = new FakeClock();
+    const subject = new CircuitBreakerPolicy({ window: { type: 'consecutive', failureThreshold: 1 }, clock });
+    const pipeline = wrap(new TimeoutPolicy({ timeoutMs: 100, strategy: 'aggressive', clock }), subject, new TimeoutPolicy({ timeoutMs: 2_000, clock }));
+    const caller = new AbortController();
+    const walkedAway = pipeline.execute(({ signal }) => untilAborted(signal), caller.signal).catch((error: unknown) => error);
+    caller.abort(new Error('caller left'));
+    await walkedAway;
+    await clock.advance(0);
+    expect(subject.state).toBe('closed');
+    const slow = pipeline.execute(({ signal }) => untilAborted(signal)).catch((error: unknown) => error);
+    await clock.advance(100);
+    expect(await slow).toBeInstanceOf(TimeoutError);
+    expect(subject.state).toBe('open');
+  });
+});
+
 describe('snapshot and restore', () => {
   it('carries state, remaining open time and the window across instances', async () => {
     const options = { window: { type: 'count', size: 10 }, minimumCalls: 4, failureRateThreshold: 0.7, openDuration: 1_000 } as const;
@@ -325,6 +445,7 @@ describe('breaker options', () => {
     ['an unknown window type', { window: { type: 'rolling' } as never }, 'circuitBreaker.window.type'],
     ['a negative slow-call duration', { slowCallDurationMs: -5 }, 'circuitBreaker.slowCallDurationMs'],
     ['an unknown mode', { mode: 'off' as never }, 'circuitBreaker.mode'],
+    ['an isIgnored that is not a function', { isIgnored: 'client' as never }, 'circuitBreaker.isIgnored'],
   ];
   it.each(cases)('rejects %s at build time, naming the option', (_label, override, option) => {
     const build = () => new CircuitBreakerPolicy({ window: { type: 'count', size: 10 }, ...override });

@@ -25,9 +25,6 @@ export type Attempt = (ctx: ExecuteContext) => Promise<Exchange>;
 /** How a request may be sent: retried (idempotent, no body), once, or once with a streamed body. */
 export type ExchangeKind = 'retryable' | 'once' | 'streamed';
 
-/** A client's oversized, stalled or abandoned body says nothing about the upstream's health. */
-const isUpstreamFailure = (error: unknown): boolean => !isClientFault(error);
-
 /**
  * The resilience stack of one upstream, from @dentalos/resilience, outermost first:
  * route deadline (retries and back-off included) → breaker → retry (full jitter, budget) →
@@ -37,7 +34,8 @@ const isUpstreamFailure = (error: unknown): boolean => !isClientFault(error);
  * The breaker sits outside the retries on purpose: calls it refuses never reach the retry
  * budget, so the budget is a share of the traffic that actually reached the upstream, and
  * retry traffic to a failing upstream stays within 1 + ratio of its first tries. A half-open
- * breaker's trial call is not retried: its one outcome decides whether the breaker closes.
+ * breaker's trial call is not retried: its one outcome decides whether the breaker closes, unless
+ * it is the client's fault, which frees the trial slot for the next request.
  */
 export class UpstreamPolicy {
   private readonly breaker: CircuitBreakerPolicy;
@@ -53,7 +51,9 @@ export class UpstreamPolicy {
       minimumCalls: env.UPSTREAM_BREAKER_MIN_CALLS,
       openDuration: env.UPSTREAM_BREAKER_OPEN_MS,
       halfOpenProbes: 1,
-      isFailure: isUpstreamFailure,
+      // A client's oversized, stalled or abandoned body says nothing about the upstream's health,
+      // either way: counted as a success, it would close a half-open breaker unproven.
+      isIgnored: isClientFault,
     });
     this.bulkhead = new BulkheadPolicy({ name, maxConcurrent: env.UPSTREAM_MAX_CONCURRENT, maxQueue: 0 });
     const retry = new RetryPolicy({

@@ -29,8 +29,17 @@ export interface CircuitBreakerOptions {
   openDuration?: number | BackoffOptions;
   /** Calls admitted while half-open; the rest are rejected (default 1). */
   halfOpenProbes?: number;
-  /** Which errors count as failures (default: all but the caller's own cancellation). */
+  /**
+   * Which errors count as failures; the others count as successes (default: every error). Not
+   * asked about the caller's own abort nor about errors {@link isIgnored} claims.
+   */
   isFailure?: (error: unknown) => boolean;
+  /**
+   * Errors that say nothing about the dependency (e.g. the client's own faults): they enter no
+   * window, and a half-open probe ending with one frees its slot for another probe. The caller's
+   * own abort is always ignored; the pipeline's deadline passing is a failure, not an abort.
+   */
+  isIgnored?: (error: unknown) => boolean;
   /** `disabled` admits and records nothing; `metrics-only` records and reports but never rejects. */
   mode?: 'enabled' | 'disabled' | 'metrics-only';
   /** State from {@link CircuitBreakerPolicy.snapshot}, e.g. kept across a restart. */
@@ -63,6 +72,7 @@ export interface ResolvedBreakerOptions {
   openBackoff: Backoff | undefined;
   halfOpenProbes: number;
   isFailure: ((error: unknown) => boolean) | undefined;
+  isIgnored: ((error: unknown) => boolean) | undefined;
   mode: 'enabled' | 'disabled' | 'metrics-only';
   clock: Clock;
 }
@@ -102,6 +112,7 @@ export function resolveBreakerOptions(options: CircuitBreakerOptions): ResolvedB
     openBackoff: typeof openDuration === 'number' ? undefined : Backoff.from('circuitBreaker.openDuration', openDuration),
     halfOpenProbes: optionalNumber('circuitBreaker.halfOpenProbes', options.halfOpenProbes, 1, { min: 1, max: 10_000, integer: true }),
     isFailure: checkFunction<((error: unknown) => boolean) | undefined>('circuitBreaker.isFailure', options.isFailure, undefined),
+    isIgnored: checkFunction<((error: unknown) => boolean) | undefined>('circuitBreaker.isIgnored', options.isIgnored, undefined),
     mode: checkOneOf('circuitBreaker.mode', options.mode, ['enabled', 'disabled', 'metrics-only'], 'enabled'),
     clock: options.clock ?? systemClock,
   };

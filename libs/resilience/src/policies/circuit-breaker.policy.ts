@@ -1,14 +1,26 @@
-import type { PolicyContext } from '../core/context.js';
+import type { CancelSource, PolicyContext } from '../core/context.js';
 import type { CircuitStateName } from '../core/events.js';
 import { FAILED, SLOW } from '../core/outcome-window.js';
 import { BasePolicy } from '../core/policy.js';
-import { BrokenCircuitError } from '../core/resilience.errors.js';
+import { BrokenCircuitError, TimeoutError } from '../core/resilience.errors.js';
 import {
   type BreakerSnapshot,
   type CircuitBreakerOptions,
   type ResolvedBreakerOptions,
   resolveBreakerOptions,
 } from './circuit-breaker.options.js';
+
+/** What one call says about the dependency; an `ignored` call is left out of every count. */
+type CallOutcome = 'success' | 'failure' | 'ignored';
+
+/**
+ * The caller walked away. In a pipeline the breaker's source is the whole-call deadline's scope,
+ * which aborts both when the caller aborts (with the caller's reason) and when the deadline passes
+ * (with a {@link TimeoutError}): only the former says nothing about the dependency.
+ */
+function abortedByCaller(source: CancelSource): boolean {
+  return source.aborted && !(source.reason instanceof TimeoutError);
+}
 
 /**
  * A circuit breaker with resilience4j's semantics: consecutive, count-window or time-window
@@ -54,13 +66,12 @@ export class CircuitBreakerPolicy extends BasePolicy {
       value = await operation(ctx);
     } catch (error) {
       const durationMs = timed ? this.o.clock.now() - start : 0;
-      const failed = this.o.isFailure ? this.o.isFailure(error) : !(ctx.source.aborted && error === ctx.source.reason);
-      this.record(epoch, failed, durationMs);
+      this.record(epoch, this.classify(error, ctx.source), durationMs);
       if (this.events.has('failure')) this.events.emit('failure', { policy: this.name, durationMs, error });
       throw error;
     }
     const durationMs = timed ? this.o.clock.now() - start : 0;
-    this.record(epoch, false, durationMs);
+    this.record(epoch, 'success', durationMs);
     if (this.events.has('success')) this.events.emit('success', { policy: this.name, durationMs });
     return value;
   }
@@ -152,8 +163,15 @@ export class CircuitBreakerPolicy extends BasePolicy {
     if (this.current === 'open' && this.o.clock.now() >= this.openUntil) this.transition('half-open');
   }
 
-  private record(epoch: number, failed: boolean, durationMs: number): void {
+  private classify(error: unknown, source: CancelSource): CallOutcome {
+    if (abortedByCaller(source) || this.o.isIgnored?.(error)) return 'ignored';
+    return !this.o.isFailure || this.o.isFailure(error) ? 'failure' : 'success';
+  }
+
+  private record(epoch: number, outcome: CallOutcome, durationMs: number): void {
     if (epoch !== this.epoch) return;
+    if (outcome === 'ignored') return this.handBackProbe();
+    const failed = outcome === 'failure';
     const slow = durationMs >= this.o.slowCallDurationMs;
     if (this.current === 'half-open') return this.recordProbe(failed, slow);
     const now = this.o.clock.now();
@@ -165,6 +183,11 @@ export class CircuitBreakerPolicy extends BasePolicy {
     const window = this.o.window!;
     window.record(now, (failed ? FAILED : 0) | (slow ? SLOW : 0));
     if (this.current === 'closed' && this.exceeded(window.calls(now), window.failures(now), window.slow(now))) this.open();
+  }
+
+  /** An ignored probe proved nothing either way: its slot goes to the next caller. */
+  private handBackProbe(): void {
+    if (this.current === 'half-open') this.probesAdmitted--;
   }
 
   private recordProbe(failed: boolean, slow: boolean): void {
