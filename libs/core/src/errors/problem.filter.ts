@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { redactUrl } from '../logging/redaction.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 
 /** Renders every error as problem+json; only 5xx are logged as errors. */
@@ -15,7 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Pick<Logger, 'error'>): void {
   const { problem, headers } = toProblem(error, { instance: request.url, requestId: String(request.id) });
-  if (problem.status >= 500) logger.error({ err: error, requestId: request.id }, `${request.method} ${request.url} failed`);
+  if (problem.status >= 500) logger.error({ err: error, requestId: request.id }, `${request.method} ${redactUrl(request.url)} failed`);
   if (reply.sent) return;
   void reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
