@@ -15,6 +15,14 @@ afterAll(() => app?.close());
 
 const login = (address: string, password: string) => app.api.post('/api/v1/auth/login', { email: address, password });
 
+/** `user_logins_total` by outcome, from the service's own /metrics. */
+async function loginOutcomes(): Promise<Record<string, number>> {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const outcomes: Record<string, number> = {};
+  for (const [, outcome, value] of text.matchAll(/^user_logins_total\{[^}]*outcome="([^"]+)"[^}]*\} (\d+)/gm)) outcomes[outcome!] = Number(value);
+  return outcomes;
+}
+
 async function makeAdmin() {
   const admin = await signUpAndIn(app, email('admin'));
   await app.users().updateOne({ _id: admin.id as never }, { $set: { roles: ['platform-admin'] } });
@@ -102,6 +110,24 @@ describe('lockout', () => {
       'locked for 900 s after 5 failed logins',
       'locked for 1800 s after 5 failed logins',
     ]);
+  });
+
+  it('counts every one of 20 parallel wrong passwords and locks exactly once, at the threshold', async () => {
+    const user = await signUpAndIn(app);
+    const before = await loginOutcomes();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login(user.email, `wrong-password-${i}`)));
+    const after = await loginOutcomes();
+
+    expect(answers.every((answer) => answer.body.code === 'INVALID_CREDENTIALS')).toBe(true);
+    const evaluated = after['wrong-password']! - before['wrong-password']!;
+    const refusedAsLocked = (after.locked ?? 0) - (before.locked ?? 0);
+    expect(evaluated + refusedAsLocked).toBe(20);
+    expect(evaluated).toBeGreaterThanOrEqual(app.env.LOCKOUT_THRESHOLD);
+    const stored = await app.users().findOne({ _id: user.id as never });
+    expect(stored?.lockout).toMatchObject({ failures: evaluated, lockCount: 1, lockedUntil: expect.any(Date) });
+    const locks = (stored?.audit as Array<{ action: string; detail: string }>).filter((entry) => entry.action === 'account-locked');
+    expect(locks.map((entry) => entry.detail)).toEqual(['locked for 900 s after 5 failed logins']);
+    expect((await login(user.email, GOOD_PASSWORD)).status).toBe(401);
   });
 
   it('lets an admin unlock, audited with the admin id', async () => {

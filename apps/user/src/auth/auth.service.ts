@@ -15,16 +15,15 @@ import { InvalidGrantError } from '../sessions/sessions.errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import type { UserProfileDto } from '../users/dto/user-profile.dto.js';
 import { toProfile } from '../users/user.mapper.js';
-import { type LoginCandidate, UserRepository } from '../users/user.repository.js';
+import { UserRepository } from '../users/user.repository.js';
 import { UserNotFoundError, EmailTakenError } from '../users/users.errors.js';
 import { InvalidCredentialsError, InvalidLinkTokenError } from './auth.errors.js';
 import type { LoginDto, RegisterDto } from './dto/auth-requests.dto.js';
 import type { TokenPairDto } from './dto/auth-responses.dto.js';
-import { afterFailure, isLocked, type LockoutSettings } from './lockout.policy.js';
-import { USER_MODEL } from '../users/user.schema.js';
+import { failureWindow, isLocked, lockTerms, type LockoutSettings, reachesThreshold } from './lockout.policy.js';
+import { acceptsSessionsOf, USER_MODEL } from '../users/user.schema.js';
 
 const DUPLICATE_KEY = 11000;
-const LOCKOUT_WRITE_ATTEMPTS = 3;
 
 /** Registration, email verification, login, refresh and logout. */
 @Injectable()
@@ -101,21 +100,22 @@ export class AuthService {
       return this.refuse('locked');
     }
     if (!(await this.hasher.verify(user.passwordHash, input.password))) {
-      await this.recordFailure(user);
+      await this.recordFailure(user._id);
       return this.refuse('wrong-password');
     }
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : undefined;
     await this.users.recordLogin(user._id, this.clock.now(), rehash);
-    const session = await this.sessions.open(user._id, client);
+    const session = await this.sessions.open(user._id, user.sessionEpoch ?? 0, client);
     this.logins.inc({ outcome: 'success' });
     return this.tokenPair(user._id, user.roles, session.sessionId, session.refreshToken);
   }
 
+  /** The account is read after the rotation, so a password change or deactivation committed before it is seen. */
   async refresh(refreshToken: string): Promise<TokenPairDto> {
     const rotated = await this.sessions.rotate(refreshToken);
     const user = await this.users.findById(rotated.userId);
-    if (!user || user.status !== 'active') {
-      await this.sessions.revoke(rotated.sessionId, 'account-inactive');
+    if (!user || !acceptsSessionsOf(user, rotated.userEpoch)) {
+      await this.sessions.revoke(rotated.sessionId, user?.status === 'active' ? 'sessions-ended' : 'account-inactive');
       throw new InvalidGrantError();
     }
     return this.tokenPair(user._id, user.roles, rotated.sessionId, rotated.refreshToken);
@@ -135,20 +135,14 @@ export class AuthService {
     throw new InvalidCredentialsError();
   }
 
-  /** Optimistic per-account counter: concurrent failures retry on the fresh document. */
-  private async recordFailure(first: LoginCandidate): Promise<void> {
-    let user: LoginCandidate | null = first;
-    for (let attempt = 0; user && attempt < LOCKOUT_WRITE_ATTEMPTS; attempt++) {
-      const now = this.clock.now();
-      const { lockout, lockedForMs } = afterFailure(user.lockout, now, this.lockoutSettings);
-      const audit = lockedForMs
-        ? { at: now, action: 'account-locked', detail: `locked for ${lockedForMs / 1000} s after ${this.lockoutSettings.threshold} failed logins` }
-        : undefined;
-      if (await this.users.saveLockout(user._id, user.version, lockout, audit)) {
-        if (lockedForMs) this.logger.warn({ userId: user._id, lockedUntil: lockout.lockedUntil, lockCount: lockout.lockCount }, 'account locked after failed logins');
-        return;
-      }
-      user = await this.users.findForLogin(user.email ?? '');
-    }
+  /** The count is one atomic increment, so concurrent failures all count and exactly one of them locks. */
+  private async recordFailure(userId: string): Promise<void> {
+    const now = this.clock.now();
+    const counted = await this.users.countFailedLogin(userId, failureWindow(now, this.lockoutSettings));
+    if (!counted?.windowStartedAt || !reachesThreshold(counted, this.lockoutSettings)) return;
+    const terms = lockTerms(counted, now, this.lockoutSettings);
+    const detail = `locked for ${terms.lockedForMs / 1000} s after ${this.lockoutSettings.threshold} failed logins`;
+    const locked = await this.users.lock(userId, { ...terms, windowStartedAt: counted.windowStartedAt, audit: { at: now, action: 'account-locked', detail } });
+    if (locked) this.logger.warn({ userId, lockedUntil: terms.lockedUntil, lockCount: (counted.lockCount ?? 0) + 1 }, 'account locked after failed logins');
   }
 }

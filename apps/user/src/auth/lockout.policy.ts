@@ -1,3 +1,4 @@
+import type { FailureWindow } from '../users/user.repository.js';
 import type { Lockout } from '../users/user.schema.js';
 
 export interface LockoutSettings {
@@ -7,23 +8,29 @@ export interface LockoutSettings {
   durationMs: number;
 }
 
-export interface FailureOutcome {
-  lockout: Lockout;
-  /** Set when this failure locked the account. */
-  lockedForMs?: number;
+export interface LockTerms {
+  lockedForMs: number;
+  lockedUntil: Date;
+  windowRestartedAt: Date;
 }
 
 export function isLocked(lockout: Lockout | undefined, now: Date): boolean {
   return Boolean(lockout?.lockedUntil && lockout.lockedUntil > now);
 }
 
-/** Counts a failed login inside a fixed window that starts at its first failure. */
-export function afterFailure(current: Lockout | undefined, now: Date, settings: LockoutSettings): FailureOutcome {
-  const windowOpen = current?.windowStartedAt && now.getTime() - current.windowStartedAt.getTime() < settings.windowMs;
-  const failures = windowOpen ? current.failures + 1 : 1;
-  const windowStartedAt = windowOpen ? current.windowStartedAt : now;
-  const lockCount = current?.lockCount ?? 0;
-  if (failures < settings.threshold) return { lockout: { failures, windowStartedAt, lockCount, lockedUntil: current?.lockedUntil } };
-  const lockedForMs = settings.durationMs * 2 ** lockCount;
-  return { lockout: { failures: 0, lockCount: lockCount + 1, lockedUntil: new Date(now.getTime() + lockedForMs) }, lockedForMs };
+/** The fixed window a failure at `now` counts in: the one opened by the first failure less than `windowMs` ago. */
+export function failureWindow(now: Date, settings: LockoutSettings): FailureWindow {
+  return { now, openedAfter: new Date(now.getTime() - settings.windowMs) };
+}
+
+/** Exactly the threshold: later failures of the same window raced the lock and must not lock again. */
+export function reachesThreshold(lockout: Lockout, settings: LockoutSettings): boolean {
+  return lockout.failures === settings.threshold;
+}
+
+/** The lock doubles with each one since the last successful login; the window then lasts as long as the lock. */
+export function lockTerms(lockout: Lockout, now: Date, settings: LockoutSettings): LockTerms {
+  const lockedForMs = settings.durationMs * 2 ** (lockout.lockCount ?? 0);
+  const lockedUntil = new Date(now.getTime() + lockedForMs);
+  return { lockedForMs, lockedUntil, windowRestartedAt: new Date(lockedUntil.getTime() - settings.windowMs) };
 }

@@ -53,7 +53,9 @@ export class PasswordResetService {
     // The filter names the token again: a second use (or a newer link) finds nothing.
     if (!(await this.users.completePasswordReset(user._id, hash, passwordHash, now, audit, event))) throw new InvalidLinkTokenError('reset');
     this.outbox.kick(USER_MODEL, user._id);
-    await this.sessions.revokeAll(user._id, 'password-reset');
+    // The write above already ended every session and consumed the token: from here the reset has
+    // succeeded, and an error answer would only invite a retry with a spent link.
+    await this.sessions.revokeAllAfterEpochChange(user._id, 'password-reset');
   }
 
   /** Resolves when the request has been handled; exposed for the flow's own awaiting. */

@@ -5,9 +5,9 @@ import type { QueryFilter, Model } from 'mongoose';
 import { withOutbox } from '../common/with-outbox.js';
 import { SESSION_MODEL, type SessionDocument } from './session.schema.js';
 
-export type NewSession = Pick<SessionDocument, '_id' | 'userId' | 'userAgent' | 'ip' | 'refreshHash' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>;
-export type RefreshState = Pick<SessionDocument, '_id' | 'userId' | 'refreshHash' | 'usedRefreshHashes' | 'revokedAt' | 'expiresAt' | 'version'>;
-export type SessionView = Pick<SessionDocument, '_id' | 'userId' | 'userAgent' | 'ip' | 'createdAt' | 'lastSeenAt' | 'expiresAt' | 'revokedAt'>;
+export type NewSession = Pick<SessionDocument, '_id' | 'userId' | 'userEpoch' | 'userAgent' | 'ip' | 'refreshHash' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>;
+export type RefreshState = Pick<SessionDocument, '_id' | 'userId' | 'userEpoch' | 'refreshHash' | 'usedRefreshHashes' | 'revokedAt' | 'expiresAt' | 'version'>;
+export type SessionView = Pick<SessionDocument, '_id' | 'userId' | 'userEpoch' | 'userAgent' | 'ip' | 'createdAt' | 'lastSeenAt' | 'expiresAt' | 'revokedAt'>;
 
 export interface Rotation {
   fromHash: string;
@@ -27,11 +27,11 @@ export class SessionRepository {
   }
 
   findView(id: string): Promise<SessionView | null> {
-    return this.sessions.findById(id).select('userId userAgent ip createdAt lastSeenAt expiresAt revokedAt').lean<SessionView>().exec();
+    return this.sessions.findById(id).select('userId userEpoch userAgent ip createdAt lastSeenAt expiresAt revokedAt').lean<SessionView>().exec();
   }
 
   findRefreshState(id: string): Promise<RefreshState | null> {
-    return this.sessions.findById(id).select('+refreshHash +usedRefreshHashes userId revokedAt expiresAt version').lean<RefreshState>().exec();
+    return this.sessions.findById(id).select('+refreshHash +usedRefreshHashes userId userEpoch revokedAt expiresAt version').lean<RefreshState>().exec();
   }
 
   /**

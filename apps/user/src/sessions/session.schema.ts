@@ -21,6 +21,8 @@ export interface SessionDocument extends OutboxFields {
   expiresAt: Date;
   revokedAt?: Date;
   revokedReason?: string;
+  /** The account's `sessionEpoch` when the session was opened; absent on older documents: 0. */
+  userEpoch?: number;
   version: number;
 }
 
@@ -37,6 +39,7 @@ export const SessionSchema = new Schema<SessionDocument>(
     expiresAt: { type: Date, required: true },
     revokedAt: Date,
     revokedReason: String,
+    userEpoch: { type: Number, default: 0 },
     version: { type: Number, default: 0 },
     ...OUTBOX_SCHEMA_FIELDS,
   },

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
-import { SessionGuard } from './session.guard.js';
 import { SessionRepository } from './session.repository.js';
 import { SESSION_MODEL, SessionSchema } from './session.schema.js';
 import { SessionsController } from './sessions.controller.js';
@@ -10,7 +8,7 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [MongooseModule.forFeature([{ name: SESSION_MODEL, schema: SessionSchema }])],
   controllers: [SessionsController],
-  providers: [SessionRepository, SessionsService, { provide: APP_GUARD, useClass: SessionGuard }],
+  providers: [SessionRepository, SessionsService],
   exports: [SessionsService],
 })
 export class SessionsModule {}

@@ -20,6 +20,8 @@ export interface OpenedSession {
 
 export interface RotatedSession extends OpenedSession {
   userId: string;
+  /** The account's session epoch the session was opened under. */
+  userEpoch: number;
 }
 
 /** Rotated-out hashes kept per session for reuse detection; older ones simply stop working. */
@@ -48,13 +50,15 @@ export class SessionsService {
     this.reuse = metrics.counter('user_refresh_token_reuse_total', 'Refresh tokens presented after rotation (families revoked)');
   }
 
-  async open(userId: string, client: ClientInfo): Promise<OpenedSession> {
+  /** `userEpoch` is the account's session epoch as read when the credentials were checked. */
+  async open(userId: string, userEpoch: number, client: ClientInfo): Promise<OpenedSession> {
     const now = this.clock.now();
     const sessionId = randomUUID();
     const refreshToken = `${sessionId}.${randomToken()}`;
     await this.sessions.create({
       _id: sessionId,
       userId,
+      userEpoch,
       userAgent: client.userAgent,
       ip: client.ip,
       refreshHash: tokenDigest(refreshToken),
@@ -86,7 +90,7 @@ export class SessionsService {
         lastSeenAt: now,
         expiresAt: this.expiry(now),
       });
-      if (rotated) return { sessionId, refreshToken: next, userId: state.userId };
+      if (rotated) return { sessionId, refreshToken: next, userId: state.userId, userEpoch: state.userEpoch ?? 0 };
     }
     throw new InvalidGrantError();
   }
@@ -115,8 +119,17 @@ export class SessionsService {
     await this.sessions.revoke(caller.sessionId, 'logout', this.clock.now(), caller.id);
   }
 
-  revokeAll(userId: string, reason: string): Promise<number> {
-    return this.sessions.revokeAllOf(userId, reason, this.clock.now());
+  /**
+   * Marks every session of the account revoked after a change that already raised the account's
+   * session epoch: those sessions are refused either way, so a failure here is logged, not raised,
+   * and the change it follows still counts as done.
+   */
+  async revokeAllAfterEpochChange(userId: string, reason: string): Promise<void> {
+    try {
+      await this.sessions.revokeAllOf(userId, reason, this.clock.now());
+    } catch (error) {
+      this.logger.error({ err: error, userId, reason }, 'marking sessions revoked failed; the session epoch still refuses them');
+    }
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
@@ -127,12 +140,16 @@ export class SessionsService {
     return this.sessions.eraseDeviceDetailsOf(userId);
   }
 
-  /** Access tokens outlive nothing: a revoked or foreign session refuses them at once. */
-  async assertActive(caller: AuthUser): Promise<void> {
+  /**
+   * Access tokens outlive nothing: a revoked or foreign session refuses them at once. Returns the
+   * account's session epoch the session was opened under, for the caller to compare.
+   */
+  async assertActive(caller: AuthUser): Promise<number> {
     const now = this.clock.now();
     const session = await this.sessions.findView(caller.sessionId);
     if (!session || session.userId !== caller.id || session.revokedAt || session.expiresAt <= now) throw new SessionRevokedError();
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await this.sessions.touch(session._id, now);
+    return session.userEpoch ?? 0;
   }
 
   private async revokeForReuse(sessionId: string, userId: string): Promise<void> {

@@ -17,8 +17,8 @@ export interface Lockout {
   failures: number;
   windowStartedAt?: Date;
   lockedUntil?: Date;
-  /** Locks since the last successful login: each one doubles the next lock. */
-  lockCount: number;
+  /** Locks since the last successful login: each one doubles the next lock. Absent until the first. */
+  lockCount?: number;
 }
 
 export interface AuditEntry {
@@ -45,12 +45,23 @@ export interface UserDocument extends OutboxFields {
   lastLoginAt?: Date;
   passwordChangedAt?: Date;
   deletedAt?: Date;
+  /**
+   * Raised in the same write as every change that must end the account's sessions (password
+   * change, deactivation, deletion). A session is valid only under the epoch it was opened in, so
+   * those sessions stop even if marking them revoked fails afterwards. Absent on older documents: 0.
+   */
+  sessionEpoch?: number;
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
 const pendingToken = { tokenHash: String, expiresAt: Date };
+
+/** Whether a session opened under `sessionEpoch` may still be used for this account. */
+export function acceptsSessionsOf(user: Pick<UserDocument, 'status' | 'sessionEpoch'> | null, sessionEpoch: number): boolean {
+  return user?.status === 'active' && (user.sessionEpoch ?? 0) === sessionEpoch;
+}
 
 export const UserSchema = new Schema<UserDocument>(
   {
@@ -70,6 +81,7 @@ export const UserSchema = new Schema<UserDocument>(
     lastLoginAt: Date,
     passwordChangedAt: Date,
     deletedAt: Date,
+    sessionEpoch: { type: Number, default: 0 },
     version: { type: Number, default: 0 },
     ...OUTBOX_SCHEMA_FIELDS,
   },

@@ -41,14 +41,18 @@ export class UsersService {
     return toProfile(updated);
   }
 
-  /** Erases personal data (a tombstone keeps only the id), ends every session, emits user.deleted. */
+  /**
+   * Erases personal data (a tombstone keeps only the id), ends every session, emits user.deleted.
+   * The erasing write ends the sessions itself; what follows is cleanup that cannot undo the
+   * deletion, so its failure is logged rather than answered (the caller's token no longer works).
+   */
   async deleteMe(caller: AuthUser): Promise<void> {
     const now = this.clock.now();
     if (!(await this.users.erase(caller.id, now, userEvents.deleted(caller.id)))) throw new UserNotFoundError(caller.id);
     this.outbox.kick(USER_MODEL, caller.id);
-    await this.sessions.revokeAll(caller.id, 'account-deleted');
-    await this.sessions.eraseDeviceDetails(caller.id);
     this.logger.log({ userId: caller.id }, 'account deleted');
+    await this.sessions.revokeAllAfterEpochChange(caller.id, 'account-deleted');
+    await this.eraseDeviceDetails(caller.id);
   }
 
   async list(query: ListUsersQuery): Promise<UserPageDto> {
@@ -67,10 +71,10 @@ export class UsersService {
     return toAdminView(user, this.clock.now());
   }
 
-  /** Deactivation ends every session, so the account's refresh tokens stop at once. */
+  /** Deactivation ends every session in the same write, so the account's refresh tokens stop at once. */
   async deactivate(admin: AuthUser, id: string): Promise<AdminUserDto> {
     await this.changeStatus(admin, id, 'active', 'deactivated');
-    await this.sessions.revokeAll(id, 'account-deactivated');
+    await this.sessions.revokeAllAfterEpochChange(id, 'account-deactivated');
     return this.get(id);
   }
 
@@ -95,6 +99,14 @@ export class UsersService {
     const current = await this.users.findById(id);
     if (!current || current.status === 'deleted') throw new UserNotFoundError(id);
     throw new UserStatusConflictError(`The account is ${current.status}; only ${from} accounts can be ${action}.`);
+  }
+
+  private async eraseDeviceDetails(userId: string): Promise<void> {
+    try {
+      await this.sessions.eraseDeviceDetails(userId);
+    } catch (error) {
+      this.logger.error({ err: error, userId }, 'erasing device details of a deleted account failed; they remain on its sessions');
+    }
   }
 
   private async activeUser(id: string) {
