@@ -29,7 +29,10 @@ export class DeadLettersController {
 
   @Post(':id/replay')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replay one dead letter' })
+  @ApiOperation({
+    summary: 'Replay one dead letter',
+    description: 'A delivery of a sensitive notification (one-time link) is not replayable: its content is discarded when it fails (409).',
+  })
   @ApiOkResponse({ type: ReplayResultDto })
   @ApiProblemResponses(404, 409, 422)
   replay(@Param('id') id: string): Promise<ReplayResultDto> {

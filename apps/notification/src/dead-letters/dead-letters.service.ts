@@ -77,9 +77,18 @@ export class DeadLettersService {
   private async replayDelivery(entry: DeadLetterDocument): Promise<void> {
     const { notificationId, channel } = entry;
     if (!notificationId || !channel) throw new DeadLetterNotReplayableError(entry._id, 'it names no delivery');
-    const replay = await this.deliveries.markReplayed(`${notificationId}:${channel}`, new Date());
-    if (replay === null) throw new DeadLetterNotReplayableError(entry._id, 'the delivery is no longer failed');
+    const id = `${notificationId}:${channel}`;
+    const replay = await this.deliveries.markReplayed(id, new Date());
+    if (replay === null) throw new DeadLetterNotReplayableError(entry._id, await this.whyNotReplayable(id));
     await this.queues.enqueue([{ notificationId, channel, replay }]);
+  }
+
+  private async whyNotReplayable(deliveryId: string): Promise<string> {
+    const [delivery] = await this.deliveries.byIds([deliveryId]);
+    if (delivery?.sensitive && (delivery.status === 'failed' || delivery.status === 'dead_lettered')) {
+      return 'its content held a one-time link and was discarded; the user has to request a new one';
+    }
+    return 'the delivery is no longer failed';
   }
 
   private async replayEvent(entry: DeadLetterDocument): Promise<void> {

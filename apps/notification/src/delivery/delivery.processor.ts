@@ -5,7 +5,7 @@ import { DelayedError, type Job, Worker } from 'bullmq';
 import { CHANNELS, type Channel, type ChannelContents } from '../common/channels.js';
 import { NotificationEnv } from '../config/notification.env.js';
 import { DeadLetterRepository } from '../dead-letters/dead-letter.repository.js';
-import { DeliveryRepository } from './delivery.repository.js';
+import { DeliveryRepository, type Settlement } from './delivery.repository.js';
 import { type DeliveryDocument, UNSETTLED_STATUSES } from './delivery.schema.js';
 import { retryDelay } from './backoff.js';
 import type { SendResult } from './channels/channel-sender.js';
@@ -17,6 +17,9 @@ import { type LedgerEntry, SendLedger } from './send-ledger.js';
 
 /** A provider call still running after this long shows the delivery as `sending`. */
 const SENDING_VISIBLE_AFTER_MS = 1_000;
+
+/** A sensitive delivery keeps its content for retries only: settling it drops the content. */
+const settlementOf = (delivery: Pick<DeliveryDocument, 'sensitive'>): Settlement => ({ discardContent: delivery.sensitive === true });
 
 /**
  * Runs the per-channel workers. A job moves its channel queued → sending → sent; a transient
@@ -89,11 +92,12 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
       return this.postpone(job, token, new Date(delivery.deferredUntil).getTime());
     }
     const replay = delivery.replays ?? 0;
+    const settlement = settlementOf(delivery);
     if (sentBefore) {
       // The provider took it before a crash kept the outcome from the database: record it, do not send again.
       const { providerMessageId, status, message } = sentBefore;
       const at = new Date(sentBefore.at);
-      await this.record.execute(() => this.deliveries.markSent(id, at, providerMessageId, { status, message, at }));
+      await this.record.execute(() => this.deliveries.markSent(id, at, providerMessageId, { status, message, at }, settlement));
       this.outcomes.inc({ channel, outcome: 'sent' });
       return;
     }
@@ -111,14 +115,14 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       clearTimeout(slow);
       await claim;
-      return this.fail(job, error, startedAt);
+      return this.fail(job, error, startedAt, settlement);
     }
     clearTimeout(slow);
     const at = new Date();
     // First the ledger (fast), then the database: the window in which a crash repeats this send is the ledger write alone.
     await this.ledger.record(id, replay, result, at).catch((error: Error) => this.logger.warn(`send ledger: ${error.message}`));
     await claim;
-    await this.record.execute(() => this.deliveries.markSent(id, startedAt, result.providerMessageId, { status: result.status, message: result.message, at }));
+    await this.record.execute(() => this.deliveries.markSent(id, startedAt, result.providerMessageId, { status: result.status, message: result.message, at }, settlement));
     this.outcomes.inc({ channel, outcome: 'sent' });
   }
 
@@ -128,7 +132,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     throw new DelayedError();
   }
 
-  private async fail(job: Job<DeliveryJob>, error: unknown, startedAt: Date): Promise<void> {
+  private async fail(job: Job<DeliveryJob>, error: unknown, startedAt: Date, settlement: Settlement): Promise<void> {
     const { notificationId, channel } = job.data;
     const id = `${notificationId}:${channel}`;
     const failure = toProviderError(error);
@@ -143,7 +147,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     }
     const status = failure.transient ? 'dead_lettered' : 'failed';
     const reason = failure.transient ? `gave up after ${attempt} attempts` : 'rejected by the provider';
-    await this.record.execute(() => this.deliveries.markFinal(id, startedAt, status, response, reason));
+    await this.record.execute(() => this.deliveries.markFinal(id, startedAt, status, response, reason, settlement));
     await this.record.execute(() => this.deadLetters.record({
       _id: `delivery:${notificationId}:${channel}`,
       kind: 'delivery',

@@ -20,6 +20,9 @@ export interface EnqueueRequest extends DeliveryJob {
 
 export const queueName = (channel: Channel) => `notification-${channel}`;
 
+/** One job per delivery and replay: enqueueing it again is a no-op while BullMQ holds the job. */
+const jobIdOf = ({ notificationId, channel, replay }: EnqueueRequest): string => `${notificationId}-${channel}-${replay ?? 0}`;
+
 /** The job that sends a delivery: its current replay, held until its quiet hours end. */
 export function deliveryJob(delivery: Pick<DeliveryDocument, 'notificationId' | 'channel' | 'replays' | 'deferredUntil'>): EnqueueRequest {
   const { notificationId, channel, replays, deferredUntil } = delivery;
@@ -60,6 +63,23 @@ export class DeliveryQueues implements OnApplicationShutdown {
     return Promise.all(requests.map((request) => this.adds.submit(request)));
   }
 
+  /**
+   * Enqueues deliveries still unsettled whose job is gone or gave up: a job that failed (its
+   * outcome could not be recorded) is kept for a while under the same id and would make the add a
+   * no-op, so it goes first. A job in any other state is left alone, so an add stays a no-op for
+   * work in hand.
+   */
+  async requeue(requests: EnqueueRequest[]): Promise<void> {
+    await Promise.all(requests.map((request) => this.removeIfFailed(request)));
+    await this.enqueue(requests);
+  }
+
+  private async removeIfFailed(request: EnqueueRequest): Promise<void> {
+    const queue = this.queues[request.channel];
+    const jobId = jobIdOf(request);
+    if ((await queue.getJobState(jobId)) === 'failed') await queue.remove(jobId);
+  }
+
   private readonly adds = new GroupCommit<EnqueueRequest>(async (requests) => {
     const options: JobsOptions = { attempts: this.attempts, backoff: { type: 'jittered' }, removeOnComplete: true, removeOnFail: 1_000 };
     const now = Date.now();
@@ -68,12 +88,13 @@ export class DeliveryQueues implements OnApplicationShutdown {
         const jobs = requests.filter((request) => request.channel === channel);
         if (jobs.length === 0) return;
         await this.queues[channel].addBulk(
-          jobs.map(({ notificationId, replay, notBefore }) => {
-            const delay = notBefore ? notBefore.getTime() - now : 0;
+          jobs.map((request) => {
+            const delay = request.notBefore ? request.notBefore.getTime() - now : 0;
             return {
               name: channel,
-              data: { notificationId, channel },
-              opts: { ...options, jobId: `${notificationId}-${channel}-${replay ?? 0}`, ...(delay > 0 ? { delay } : {}) },
+              // Ids only: what is sent (a one-time link, say) stays in the database, never in Redis.
+              data: { notificationId: request.notificationId, channel },
+              opts: { ...options, jobId: jobIdOf(request), ...(delay > 0 ? { delay } : {}) },
             };
           }),
         );

@@ -6,10 +6,17 @@ import { defined } from '../common/defined.js';
 import { GroupCommit, insertEach } from '../common/group-commit.js';
 import { DELIVERY_MODEL, type DeliveryDocument, type DeliveryStatus, type ProviderResponse, UNSETTLED_STATUSES } from './delivery.schema.js';
 
+/** How a delivery settles: a sensitive one drops its content in the same write. */
+export interface Settlement {
+  discardContent?: boolean;
+}
+
 export interface ChannelStats {
   channel: Channel;
   counts: Partial<Record<DeliveryStatus, number>>;
 }
+
+const contentUnset = (settlement: Settlement): Record<string, ''> => (settlement.discardContent ? { content: '' } : {});
 
 /**
  * Every write names the status it expects, so a late or repeated writer cannot move a delivery
@@ -80,17 +87,20 @@ export class DeliveryRepository {
   /**
    * The outcome of one provider call, with the time it started (`sending`) and the attempt it
    * used, in a single write. Only an unsettled delivery takes it: the first outcome recorded wins.
+   * A retry keeps the content; a settled sensitive delivery loses it in that same write.
    */
-  async markSent(id: string, startedAt: Date, providerMessageId: string, response: ProviderResponse): Promise<void> {
-    await this.recordAttempt(id, startedAt, { status: 'sent', 'timestamps.sent': response.at, providerMessageId, lastResponse: response }, { nextAttemptAt: '', reason: '' });
+  async markSent(id: string, startedAt: Date, providerMessageId: string, response: ProviderResponse, settlement: Settlement = {}): Promise<void> {
+    const set = { status: 'sent', 'timestamps.sent': response.at, providerMessageId, lastResponse: response };
+    await this.recordAttempt(id, startedAt, set, { nextAttemptAt: '', reason: '', ...contentUnset(settlement) });
   }
 
   async markRetrying(id: string, startedAt: Date, response: ProviderResponse, nextAttemptAt: Date): Promise<void> {
     await this.recordAttempt(id, startedAt, { status: 'queued', 'timestamps.queued': response.at, lastResponse: response, nextAttemptAt });
   }
 
-  async markFinal(id: string, startedAt: Date, status: 'failed' | 'dead_lettered', response: ProviderResponse, reason: string): Promise<void> {
-    await this.recordAttempt(id, startedAt, { status, [`timestamps.${status}`]: response.at, lastResponse: response, reason }, { nextAttemptAt: '' });
+  async markFinal(id: string, startedAt: Date, status: 'failed' | 'dead_lettered', response: ProviderResponse, reason: string, settlement: Settlement = {}): Promise<void> {
+    const set = { status, [`timestamps.${status}`]: response.at, lastResponse: response, reason };
+    await this.recordAttempt(id, startedAt, set, { nextAttemptAt: '', ...contentUnset(settlement) });
   }
 
   private async recordAttempt(id: string, startedAt: Date, set: Record<string, unknown>, unset?: Record<string, ''>): Promise<void> {
@@ -100,11 +110,14 @@ export class DeliveryRepository {
     );
   }
 
-  /** failed/dead_lettered → queued for a replay; returns the new replay number, or null when not replayable. */
+  /**
+   * failed/dead_lettered → queued for a replay; returns the new replay number, or null when not
+   * replayable (no longer failed, or its content was discarded when it settled).
+   */
   async markReplayed(id: string, now: Date): Promise<number | null> {
     const updated = await this.deliveries
       .findOneAndUpdate(
-        { _id: id, status: { $in: ['failed', 'dead_lettered'] } },
+        { _id: id, status: { $in: ['failed', 'dead_lettered'] }, content: { $exists: true } },
         { $set: { status: 'queued', 'timestamps.queued': now }, $inc: { replays: 1 } },
         { returnDocument: 'after' },
       )

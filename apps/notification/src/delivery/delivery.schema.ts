@@ -29,7 +29,10 @@ export interface DeliveryDocument {
   status: DeliveryStatus;
   /** Address: email, E.164 phone or push registration token. */
   to?: string;
+  /** What to send; removed when a sensitive delivery settles (sent, failed, dead-lettered). */
   content?: ChannelContents[Channel];
+  /** Its content carries a one-time secret (see NotificationDocument.sensitive): not replayable once settled. */
+  sensitive?: boolean;
   attempts: number;
   /** When each status was entered (the latest time, for statuses entered again). */
   timestamps: Partial<Record<DeliveryStatus, Date>>;
@@ -54,6 +57,7 @@ export const DeliverySchema = new Schema<DeliveryDocument>(
     status: { type: String, required: true },
     to: String,
     content: Object,
+    sensitive: Boolean,
     attempts: { type: Number, default: 0 },
     timestamps: { type: Object, default: {} },
     reason: String,

@@ -20,6 +20,13 @@ function required(event: CloudEvent, data: Data, field: string): string {
   return value;
 }
 
+interface SendOptions {
+  /** The data holds an opened link token. */
+  sensitive?: boolean;
+}
+
+const CARRIES_SECRET: SendOptions = { sensitive: true };
+
 const displayName = (contact: Pick<ContactDocument, 'name' | 'email'> | null): string => contact?.name ?? contact?.email?.split('@')[0] ?? 'there';
 
 /**
@@ -48,7 +55,7 @@ export class EventHandlers {
         const userId = required(event, data, 'userId');
         const contact = await this.contacts.merge(userId, { email: text(data, 'email'), locale: text(data, 'locale') });
         const link = this.link('/reset-password', event, required(event, data, 'sealedToken'));
-        return this.send(event, contact, T.passwordReset, { link, expiresAt: text(data, 'expiresAt') ?? 'soon' });
+        return this.send(event, contact, T.passwordReset, { link, expiresAt: text(data, 'expiresAt') ?? 'soon' }, CARRIES_SECRET);
       }
       case EVENT_TYPES.passwordChanged: {
         const userId = required(event, data, 'userId');
@@ -80,7 +87,7 @@ export class EventHandlers {
     const sealed = verification && text(verification, 'sealedToken');
     if (sealed) {
       const link = this.link('/verify-email', event, sealed);
-      await this.send(event, contact, T.emailVerification, { name, link });
+      await this.send(event, contact, T.emailVerification, { name, link }, CARRIES_SECRET);
     }
   }
 
@@ -95,13 +102,16 @@ export class EventHandlers {
   }
 
   /** `recipient` is the contact as just read or written (no second read), or the bare user id of an unknown one. */
-  private async send(event: CloudEvent, recipient: ContactDocument | string, templateKey: string, data: Data): Promise<void> {
+  private async send(event: CloudEvent, recipient: ContactDocument | string, templateKey: string, data: Data, options: SendOptions = {}): Promise<void> {
     const contact = typeof recipient === 'string' ? undefined : recipient;
     const userId = typeof recipient === 'string' ? recipient : recipient._id;
-    await this.notifications.sendForEvent(event.id, { userId, templateKey, data, contact });
+    await this.notifications.sendForEvent(event.id, { userId, templateKey, data, contact, sensitive: options.sensitive });
   }
 
-  /** Opens the sealed token only here, at the last moment; it lives on in the rendered email alone. */
+  /**
+   * Opens the sealed token only here, at the last moment; it lives on in the rendered email alone
+   * (sent as sensitive, its content is dropped from the database once delivered).
+   */
   private link(path: string, event: CloudEvent, sealed: string): string {
     let token: string;
     try {

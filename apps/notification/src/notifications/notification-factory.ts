@@ -19,6 +19,8 @@ export interface NotificationRequest {
   locale?: string;
   /** The recipient's contact when the caller already holds it (an event handler that just wrote it). */
   contact?: ContactDocument;
+  /** The data carries a one-time secret: the rendered content is not kept once delivered. */
+  sensitive?: boolean;
 }
 
 function addressOf(contact: ContactDocument, channel: Channel): string | undefined {
@@ -75,6 +77,7 @@ export class NotificationFactory {
       category: template.category,
       locale,
       content,
+      ...(request.sensitive ? { sensitive: true } : {}),
       plan,
       createdAt: now,
     };

@@ -15,8 +15,8 @@ const ABANDONED_MS = 10 * 60_000;
 /**
  * Accepted means delivered: finishes notifications whose deliveries were not all created or
  * enqueued (database or Redis away at acceptance, or a crash), and re-enqueues deliveries whose job
- * was lost with a killed process or Redis. Both are no-ops for work still in hand (deterministic
- * ids, BullMQ job ids).
+ * was lost with a killed process or Redis, or failed without settling them (their outcome could not
+ * be recorded). Both are no-ops for work still in hand (deterministic ids, BullMQ job ids).
  */
 @Injectable()
 export class NotificationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,7 +60,7 @@ export class NotificationSweeper implements OnApplicationBootstrap, OnApplicatio
     if (now - this.lastStaleSweep < this.staleMs / 2) return markers.length;
     this.lastStaleSweep = now;
     const stuck = await this.deliveries.stale(new Date(now - this.staleMs), 500);
-    await this.queues.enqueue(stuck.map(deliveryJob));
+    await this.queues.requeue(stuck.map(deliveryJob));
     return markers.length + stuck.length;
   }
 }

@@ -50,6 +50,7 @@ export function toNotificationResponse(notification: NotificationDocument, deliv
     channels,
     createdAt: new Date(notification.createdAt ?? Date.now()).toISOString(),
   };
+  if (notification.sensitive) dto.sensitive = true;
   if (replayed) dto.replayed = true;
   return dto;
 }

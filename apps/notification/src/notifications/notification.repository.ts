@@ -23,6 +23,11 @@ export class NotificationRepository {
     return this.inserts.submit(notification);
   }
 
+  /** A sensitive notification's content, once its deliveries hold it: nothing else needs it. */
+  async discardContent(id: string): Promise<void> {
+    await this.notifications.updateOne({ _id: id, content: { $exists: true } }, { $unset: { content: '' } });
+  }
+
   byId(id: string): Promise<NotificationDocument | null> {
     return this.notifications.findById(id).lean<NotificationDocument>().exec();
   }

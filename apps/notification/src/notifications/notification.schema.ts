@@ -14,9 +14,10 @@ export interface ChannelPlan {
 }
 
 /**
- * The accepted request, written once and never updated. Its channels' progress lives in
- * `deliveries`; the plan here lets a retry (redelivered event, sweeper) recreate any delivery
- * document a crash left unwritten (`pending_dispatches` marks the notifications that may need it).
+ * The accepted request, written once and never updated — except that a sensitive one loses its
+ * content once its deliveries hold it. Its channels' progress lives in `deliveries`; the plan here
+ * lets a retry (redelivered event, sweeper) recreate any delivery document a crash left unwritten
+ * (`pending_dispatches` marks the notifications that may need it).
  */
 export interface NotificationDocument {
   _id: string;
@@ -25,8 +26,16 @@ export interface NotificationDocument {
   templateVersion: number;
   category: string;
   locale: string;
-  /** Rendered at acceptance time: a later template change does not alter what was accepted. */
-  content: ChannelContents;
+  /**
+   * Rendered at acceptance time: a later template change does not alter what was accepted.
+   * Absent on a sensitive notification once its deliveries are written.
+   */
+  content?: ChannelContents;
+  /**
+   * The content carries a one-time secret (a password-reset or email-verification link): it is
+   * kept only until each delivery settles, so the database never keeps a usable token.
+   */
+  sensitive?: boolean;
   plan: Partial<Record<Channel, ChannelPlan>>;
   /** Caller-scoped Idempotency-Key and the hash of the body it first came with. */
   idempotencyKey?: string;
@@ -47,7 +56,8 @@ export const NotificationSchema = new Schema<NotificationDocument>(
     templateVersion: Number,
     category: String,
     locale: String,
-    content: { type: Object, required: true },
+    content: Object,
+    sensitive: Boolean,
     plan: { type: Object, required: true },
     idempotencyKey: String,
     requestHash: String,

@@ -113,32 +113,15 @@ export class NotificationsService {
   /**
    * Creates the delivery documents the plan calls for (existing ones are kept as they are) and
    * enqueues the queued ones (BullMQ ignores a job id it already holds; quiet hours become a
-   * delayed job). Safe to repeat: a redelivered event and the sweeper end here too.
+   * delayed job). A sensitive notification's content is dropped once its deliveries hold it; the
+   * pending-dispatch marker stays until then, so the sweeper finishes that too. Safe to repeat: a
+   * redelivered event and the sweeper end here too.
    */
   async dispatch(notification: NotificationDocument): Promise<void> {
-    const at = notification.createdAt ?? new Date();
-    const planned: DeliveryDocument[] = CHANNELS.flatMap((channel: Channel) => {
-      const plan = notification.plan[channel];
-      if (!plan) return [];
-      return [
-        {
-          _id: `${notification._id}:${channel}`,
-          notificationId: notification._id,
-          userId: notification.userId,
-          channel,
-          status: plan.status,
-          to: plan.to,
-          content: plan.status === 'queued' ? notification.content[channel] : undefined,
-          attempts: 0,
-          timestamps: { pending: at, [plan.status]: at },
-          reason: plan.reason,
-          deferredUntil: plan.deferredUntil,
-          replays: 0,
-        },
-      ];
-    });
+    const planned = plannedDeliveries(notification);
     try {
       const fresh = await this.deliveries.insertMissing(planned);
+      if (notification.sensitive) await this.repository.discardContent(notification._id);
       // A repeat looks at where each delivery got to; a first dispatch knows.
       const current = fresh ? planned : await this.deliveries.byIds(planned.map((delivery) => delivery._id));
       const due = current.filter((delivery) => delivery.status === 'queued' || delivery.status === 'pending');
@@ -154,4 +137,30 @@ export class NotificationsService {
     if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
     return toNotificationResponse(existing, await this.deliveries.byIds(CHANNELS.map((channel) => `${existing._id}:${channel}`)), true);
   }
+}
+
+/** One delivery per planned channel; the queued ones carry their content (and its sensitivity) to the worker. */
+function plannedDeliveries(notification: NotificationDocument): DeliveryDocument[] {
+  const at = notification.createdAt ?? new Date();
+  return CHANNELS.flatMap((channel: Channel) => {
+    const plan = notification.plan[channel];
+    if (!plan) return [];
+    return [
+      {
+        _id: `${notification._id}:${channel}`,
+        notificationId: notification._id,
+        userId: notification.userId,
+        channel,
+        status: plan.status,
+        to: plan.to,
+        content: plan.status === 'queued' ? notification.content?.[channel] : undefined,
+        sensitive: notification.sensitive,
+        attempts: 0,
+        timestamps: { pending: at, [plan.status]: at },
+        reason: plan.reason,
+        deferredUntil: plan.deferredUntil,
+        replays: 0,
+      },
+    ];
+  });
 }

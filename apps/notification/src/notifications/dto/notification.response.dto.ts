@@ -80,6 +80,14 @@ export class NotificationResponseDto {
   @ApiPropertyOptional({ example: true, description: 'True when an Idempotency-Key replayed an earlier request' })
   replayed?: boolean;
 
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'True when the content carries a one-time link (password reset, email verification): it is not stored once each channel ' +
+      'settles (sent, failed, dead_lettered), so a failed channel of it cannot be replayed — the user requests a new link',
+  })
+  sensitive?: boolean;
+
   @ApiProperty({ example: '2026-01-05T10:00:00.000Z' })
   createdAt: string;
 }
