@@ -150,6 +150,35 @@ describe('provider assignments', () => {
     expect(backwards.body.errors[0].field).toBe('slots[0].end');
   });
 
+  it.each([
+    ['an ISO week date', '2026-W01-1', '2026-W02-1'],
+    ['an ordinal date', '2026-005', '2026-012'],
+    ['a day that does not exist', '2026-02-30T00:00:00Z', '2026-02-31T00:00:00Z'],
+    ['a date-time without seconds', '2026-01-05T00:00Z', '2026-01-12T00:00Z'],
+  ])('refuses %s as an exception bound, naming the field, instead of losing the overlap check', async (_kind, from, to) => {
+    const provider = uid('p');
+    expect((await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '10:00') })).status).toBe(201);
+    const reply = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', slots: monday('09:30', '10:30'), exceptions: [{ from, to }] });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { field: string }) => error.field)).toEqual(expect.arrayContaining(['exceptions.0.from', 'exceptions.0.to']));
+  });
+
+  it('accepts RFC 3339 exception bounds and still finds the overlap outside them', async () => {
+    const provider = uid('p');
+    expect((await assign({ providerId: provider, clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '10:00') })).status).toBe(201);
+    const exceptions = [{ from: '2026-01-05T00:00:00+01:00', to: '2026-01-12T00:00:00.000+01:00' }, { from: '2026-01-12', to: '2026-01-13' }];
+    const reply = await assign({ providerId: provider, clinicId: parisToo.id, role: 'hygienist', from: '2026-01-05', to: '2026-01-26', slots: monday('09:30', '10:30'), exceptions });
+    expect(reply.status).toBe(409);
+    expect(reply.body.conflict.date).toBe('2026-01-19');
+  });
+
+  it('refuses a not-available period ending more than 5 years ahead, which would make every overlap check walk to it', async () => {
+    const farAhead = `${new Date().getUTCFullYear() + 6}-01-01`;
+    const reply = await assign({ providerId: uid('p'), clinicId: paris.id, role: 'dentist', from: '2026-01-05', slots: monday('09:00', '10:00'), exceptions: [{ from: '2026-02-02', to: farAhead }] });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors[0].field).toBe('exceptions[0].to');
+  });
+
   it('enforces the provider limit of the plan', async () => {
     const freeOwner = uid();
     const small = await createOrg(h, freeOwner, 'free');

@@ -1,5 +1,7 @@
 import { privateRedis, type PrivateServer, testDatabaseUri, testKeyPrefix } from '@dentalos/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { OrganizationRepository } from '../src/organizations/organization.repository.js';
+import { RoleBindingRepository } from '../src/rbac/role-binding.repository.js';
 import { createClinic, createOrg, grant, type Harness, startEnterprise, uid } from './support.js';
 import type { Json } from './http-client.js';
 
@@ -19,6 +21,24 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const base = () => `/api/v1/organizations/${org.id}`;
+
+/**
+ * Holds binding revokes until two are waiting (or a moment has passed), so two requests are surely
+ * both past their checks before either writes.
+ */
+function holdRevokesUntilBothArrive(bindings: RoleBindingRepository): { mockRestore(): void } {
+  const original = bindings.revoke.bind(bindings);
+  const waiting: (() => void)[] = [];
+  const releaseAll = () => waiting.splice(0).forEach((release) => release());
+  return vi.spyOn(bindings, 'revoke').mockImplementation(async (...args) => {
+    await new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === 2) releaseAll();
+      else setTimeout(releaseAll, 500);
+    });
+    return original(...args);
+  });
+}
 
 describe('scoped RBAC', () => {
   it('limits a clinic-scoped manager to its clinic, lists included', async () => {
@@ -84,6 +104,53 @@ describe('scoped RBAC', () => {
     const bindings = await h.call('GET', `${base()}/bindings?role=org-owner`, owner);
     const reply = await h.call('DELETE', `${base()}/bindings/${bindings.body.items[0].id}`, owner);
     expect(reply.body.code).toBe('LAST_OWNER');
+  });
+
+  it('makes a revoke whose policy version bump failed effective on the retry', async () => {
+    const dentist = uid('d');
+    const binding = await grant(h, owner, org.id, { userId: dentist, role: 'dentist' });
+    expect((await h.call('GET', `${base()}/clinics/${north.id}`, dentist)).status).toBe(200);
+    const bump = vi.spyOn(h.app.app.get(OrganizationRepository), 'bumpPolicyVersion').mockRejectedValueOnce(new Error('primary stepped down'));
+    try {
+      expect((await h.call('DELETE', `${base()}/bindings/${binding.id}`, owner)).status).toBe(500);
+    } finally {
+      bump.mockRestore();
+    }
+    const retry = await h.call('DELETE', `${base()}/bindings/${binding.id}`, owner);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: binding.id, status: 'revoked' });
+    expect((await h.call('GET', `${base()}/clinics/${north.id}`, dentist)).status).toBe(404);
+  });
+
+  it.each([1, 2, 3])('keeps an owner when two owners revoke each other at the same time (round %i)', async () => {
+    const [first, second] = [uid('o'), uid('o')];
+    const own = await createOrg(h, first);
+    const bindings = `/api/v1/organizations/${own.id}/bindings`;
+    const secondBinding = await grant(h, first, own.id, { userId: second, role: 'org-owner' });
+    const firstBinding = (await h.call('GET', `${bindings}?role=org-owner&userId=${first}`, first)).body.items[0];
+    const revoke = holdRevokesUntilBothArrive(h.app.app.get(RoleBindingRepository));
+    const replies = await Promise.all([h.call('DELETE', `${bindings}/${secondBinding.id}`, first), h.call('DELETE', `${bindings}/${firstBinding.id}`, second)]).finally(() =>
+      revoke.mockRestore(),
+    );
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
+    const survivor = replies[0]!.status === 200 ? first : second;
+    const owners = await h.call('GET', `${bindings}?role=org-owner`, survivor);
+    expect(owners.body.items).toEqual([expect.objectContaining({ userId: survivor, effect: 'allow' })]);
+  });
+
+  it('counts an org-wide deny of the owner role as losing an owner', async () => {
+    const [first, second] = [uid('o'), uid('o')];
+    const own = await createOrg(h, first);
+    const bindings = `/api/v1/organizations/${own.id}/bindings`;
+    const selfDeny = await h.call('POST', bindings, first, { userId: first, role: 'org-owner', effect: 'deny' });
+    expect(selfDeny.body).toMatchObject({ status: 409, code: 'LAST_OWNER' });
+    const firstBinding = (await h.call('GET', `${bindings}?role=org-owner&userId=${first}`, first)).body.items[0];
+    await grant(h, first, own.id, { userId: second, role: 'org-owner' });
+    const deny = await grant(h, first, own.id, { userId: second, role: 'org-owner', effect: 'deny' });
+    expect((await h.call('DELETE', `${bindings}/${firstBinding.id}`, first)).body.code).toBe('LAST_OWNER');
+    expect((await h.call('DELETE', `${bindings}/${deny.id}`, first)).status).toBe(200);
+    expect((await h.call('DELETE', `${bindings}/${firstBinding.id}`, first)).status).toBe(200);
+    expect((await h.call('GET', `${bindings}?role=org-owner`, second)).body.items).toEqual([expect.objectContaining({ userId: second, effect: 'allow' })]);
   });
 
   it('records every change in the audit trail with actor, before/after and request id', async () => {

@@ -68,6 +68,17 @@ describe('tenant isolation', () => {
     expect(viaBody.status).toBe(404);
   });
 
+  it('answers 404 when asked to authorize against a clinic of another organization, even for an org-wide grant', async () => {
+    const stranger = uid('other');
+    const theirs = await createOrg(h, stranger);
+    const reply = await h.call('POST', `/api/v1/organizations/${theirs.id}/authorize`, stranger, { userId: stranger, action: 'clinic:read', clinicId: clinic.id });
+    expect(reply.status).toBe(404);
+    expect(reply.body).not.toHaveProperty('decision');
+    const own = await createClinic(h, stranger, theirs.id);
+    const allowed = await h.call('POST', `/api/v1/organizations/${theirs.id}/authorize`, stranger, { userId: stranger, action: 'clinic:read', clinicId: own.id });
+    expect(allowed.body).toMatchObject({ decision: 'allow', reason: 'granted' });
+  });
+
   it('requires a token', async () => {
     const reply = await h.call('GET', `/api/v1/organizations/${org.id}`, null);
     expect(reply.status).toBe(401);

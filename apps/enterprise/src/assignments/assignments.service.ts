@@ -29,11 +29,23 @@ function checkSlots(slots: WeeklySlotDto[]): void {
   });
 }
 
+/**
+ * The overlap check walks every day up to the last not-available period before its weekly pattern
+ * repeats, so how far ahead one may end bounds the cost of every check; a longer absence is an
+ * ended assignment.
+ */
+const EXCEPTION_MAX_YEARS_AHEAD = 5;
+const EXCEPTION_MAX_AHEAD_MS = EXCEPTION_MAX_YEARS_AHEAD * 366 * 24 * 3600 * 1000;
+
 function toExceptions(exceptions: ExceptionDto[] = []): ExceptionPeriod[] {
+  const latestEnd = Date.now() + EXCEPTION_MAX_AHEAD_MS;
   return exceptions.map((exception, index) => {
     const from = new Date(exception.from);
     const to = new Date(exception.to);
     if (to <= from) throw new InvalidScheduleError(`exceptions[${index}].to`, 'to must be later than from');
+    if (to.getTime() > latestEnd) {
+      throw new InvalidScheduleError(`exceptions[${index}].to`, `must end within ${EXCEPTION_MAX_YEARS_AHEAD} years; end the assignment for a longer absence`);
+    }
     return { from, to, reason: exception.reason ?? '' };
   });
 }

@@ -47,6 +47,32 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** RFC 3339 `date-time`: seconds required, offset `Z` or `±HH:MM`; the date part is checked on its own. */
+const RFC3339_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+
+/**
+ * An instant the service can store as it was meant: an RFC 3339 date-time, or a calendar date
+ * (midnight UTC). ISO 8601 forms such as week (`2026-W01-1`) or ordinal (`2026-001`) dates, and
+ * impossible days that `Date` silently rolls over (`2026-02-30`), are refused: they would be
+ * stored as another instant or as an invalid date that every comparison ignores.
+ */
+export function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const datePart = isRealDate(value) ? value : RFC3339_DATE_TIME.exec(value)?.[1];
+  return datePart !== undefined && isRealDate(datePart) && !Number.isNaN(Date.parse(value));
+}
+
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be an RFC 3339 date-time such as 2026-08-03T00:00:00+02:00, or a date as YYYY-MM-DD', ...options },
+      validator: { validate: isInstant },
+    });
+}
+
 export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 export function TimeOfDay(doc: Doc): PropertyDecorator {

@@ -122,6 +122,26 @@ export class OrganizationRepository {
     }
   }
 
+  /**
+   * Takes one owner off the count unless it is the last: the condition and the decrement are one
+   * single-document update, so two owners revoking each other at once cannot both pass. False:
+   * the last owner, or a count never initialized (see `initOwnerCount`).
+   */
+  async releaseOwner(orgId: string): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: orgId, ownerCount: { $gt: 1 } }, { $inc: { ownerCount: -1 } }).exec();
+    return result.modifiedCount === 1;
+  }
+
+  async addOwner(orgId: string): Promise<void> {
+    await this.model.updateOne({ _id: orgId, ownerCount: { $exists: true } }, { $inc: { ownerCount: 1 } }).exec();
+  }
+
+  /** Organizations created before the count existed get it once, from their bindings (false: already set). */
+  async initOwnerCount(orgId: string, count: number): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: orgId, ownerCount: { $exists: false } }, { $set: { ownerCount: count } }).exec();
+    return result.modifiedCount === 1;
+  }
+
   async bumpPolicyVersion(orgId: string): Promise<void> {
     const org = await this.model
       .findOneAndUpdate({ _id: orgId }, { $inc: { policyVersion: 1 } }, { returnDocument: 'after' })

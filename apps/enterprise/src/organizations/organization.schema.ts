@@ -38,6 +38,11 @@ export interface OrganizationDocument extends OutboxFields {
   usage: { activeClinics: number; activeProviders: number };
   /** Active assignments per provider (keyed by `providerAssignmentField`); a provider holds a slot while it has any. */
   providerAssignments: Record<string, number>;
+  /**
+   * Org-wide owner allows minus org-wide owner denies among active bindings: never more than the
+   * real owners, and revoking or denying an owner first takes one off it conditionally (`> 1`).
+   */
+  ownerCount?: number;
   /** Bumped by every RBAC change; cached decisions are keyed by it. */
   policyVersion: number;
   /** Optimistic concurrency for updates (ETag). */
@@ -62,6 +67,7 @@ export const OrganizationSchema = new Schema<OrganizationDocument>(
     settings: { type: Object, default: {} },
     usage: { activeClinics: { type: Number, default: 0 }, activeProviders: { type: Number, default: 0 } },
     providerAssignments: { type: Object, default: {} },
+    ownerCount: { type: Number },
     policyVersion: { type: Number, default: 1 },
     version: { type: Number, default: 1 },
     createdBy: { type: String, required: true },

@@ -52,6 +52,7 @@ export class OrganizationsService {
       settings: { ...dto.settings },
       usage: { activeClinics: 0, activeProviders: 0 },
       providerAssignments: {},
+      ownerCount: 1,
       policyVersion: 1,
       version: 1,
       createdBy: caller.userId,

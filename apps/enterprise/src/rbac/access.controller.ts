@@ -15,7 +15,10 @@ export class AccessController {
   @Post('authorize')
   @HttpCode(200)
   @RequirePermission('rbac:read')
-  @ApiOperation({ summary: 'Would this user be allowed this action (at this clinic)? With the bindings that decide' })
+  @ApiOperation({
+    summary: 'Would this user be allowed this action (at this clinic)? With the bindings that decide',
+    description: '404 when the clinic is not one of this organization.',
+  })
   @ApiOkResponse({ type: AuthorizationDecisionDto })
   @ApiProblemResponses(400, 401, 403, 404)
   authorize(@Param() _params: OrgParams, @Body() dto: AuthorizeDto, @TenantCallerParam() caller: TenantCaller): Promise<AuthorizationDecisionDto> {

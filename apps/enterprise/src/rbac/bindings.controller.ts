@@ -15,7 +15,10 @@ export class BindingsController {
 
   @Post()
   @RequirePermission('rbac:manage')
-  @ApiOperation({ summary: 'Grant (or explicitly deny) a role to a user, org-wide or for one clinic' })
+  @ApiOperation({
+    summary: 'Grant (or explicitly deny) a role to a user, org-wide or for one clinic',
+    description: '409 BINDING_EXISTS when the same binding is active; 409 LAST_OWNER when an org-wide deny of org-owner would leave the organization without an owner.',
+  })
   @ApiCreatedResponse({ type: BindingDto })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422)
   grant(@Param() _params: OrgParams, @Body() dto: CreateBindingDto, @TenantCallerParam() caller: TenantCaller): Promise<BindingDto> {
@@ -33,7 +36,10 @@ export class BindingsController {
 
   @Delete(':bindingId')
   @RequirePermission('rbac:manage')
-  @ApiOperation({ summary: 'Revoke a binding (kept as history); effective on the very next request everywhere' })
+  @ApiOperation({
+    summary: 'Revoke a binding (kept as history); effective on the very next request everywhere',
+    description: 'Idempotent: revoking an already revoked binding answers it again. 409 LAST_OWNER when it would leave the organization without an owner.',
+  })
   @ApiOkResponse({ type: BindingDto })
   @ApiProblemResponses(400, 401, 403, 404, 409)
   revoke(@Param() params: BindingParams, @TenantCallerParam() caller: TenantCaller): Promise<BindingDto> {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '@dentalos/core';
 import { EVENT_TYPES, OutboxRelayService } from '@dentalos/events';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
@@ -13,7 +12,7 @@ import { AuthorizationService } from './authorization.service.js';
 import type { AuthorizationDecisionDto, AuthorizeDto, BindingDto, CreateBindingDto, EffectivePermissionsDto, ListBindingsQuery } from './dto/rbac.dto.js';
 import { OWNER_ROLE, PERMISSIONS, type Permission } from './permissions.js';
 import type { Grant } from './policy.js';
-import { BindingExistsError, BindingNotFoundError } from './rbac.errors.js';
+import { BindingExistsError, BindingNotFoundError, LastOwnerError } from './rbac.errors.js';
 import { RoleBindingRepository } from './role-binding.repository.js';
 import { ROLE_BINDING_MODEL, type RoleBindingDocument } from './role-binding.schema.js';
 import { RoleCatalogue } from './role-catalogue.service.js';
@@ -32,6 +31,12 @@ function bindingView(binding: RoleBindingDocument): BindingDto {
   };
 }
 
+/** How a binding counts towards the organization's owners: only org-wide owner grants and denies do. */
+function ownership(binding: Pick<RoleBindingDocument, 'role' | 'clinicId' | 'effect'>): number {
+  if (binding.role !== OWNER_ROLE || binding.clinicId !== null) return 0;
+  return binding.effect === 'allow' ? 1 : -1;
+}
+
 const deciding = (grant: Grant) => ({ bindingId: grant.bindingId, role: grant.role, clinicId: grant.clinicId, effect: grant.effect });
 
 @Injectable()
@@ -48,7 +53,8 @@ export class BindingsService {
 
   /**
    * The binding is written first, then the policy version is bumped: from that moment every
-   * replica's next request misses its cache and compiles the new policy.
+   * replica's next request misses its cache and compiles the new policy. A retry after a failed
+   * bump finds the binding active: it bumps again before answering 409, so the grant takes effect.
    */
   async grant(caller: TenantCaller, dto: CreateBindingDto): Promise<BindingDto> {
     const orgId = caller.org._id;
@@ -56,15 +62,14 @@ export class BindingsService {
     if (dto.clinicId && !(await this.clinics.exists(orgId, dto.clinicId))) throw new ClinicNotFoundError(dto.clinicId);
     const id = randomUUID();
     const binding = { orgId, userId: dto.userId, role: dto.role, clinicId: dto.clinicId ?? null, effect: dto.effect ?? 'allow' } as const;
+    const event = enterpriseEvent(EVENT_TYPES.rbacBindingChanged, `organizations/${orgId}/bindings/${id}`, { organizationId: orgId, bindingId: id, ...binding, change: 'granted' });
     let created: RoleBindingDocument;
     try {
-      created = await this.bindings.insert(
-        { _id: id, ...binding, status: 'active', createdBy: caller.userId },
-        enterpriseEvent(EVENT_TYPES.rbacBindingChanged, `organizations/${orgId}/bindings/${id}`, { organizationId: orgId, bindingId: id, ...binding, change: 'granted' }),
-      );
+      created = await this.changeOwners(orgId, ownership(binding), () => this.bindings.insert({ _id: id, ...binding, status: 'active', createdBy: caller.userId }, event));
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new BindingExistsError();
-      throw error;
+      if ((error as { code?: number }).code !== 11000) throw error;
+      await this.organizations.bumpPolicyVersion(orgId);
+      throw new BindingExistsError();
     }
     await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'binding.grant', { type: 'binding', id }, null, created);
@@ -72,11 +77,16 @@ export class BindingsService {
     return bindingView(created);
   }
 
+  /**
+   * Idempotent: revoking a binding that is already revoked answers it again and bumps the policy
+   * version again. The bump follows the revoke in a separate write; if it failed, the binding is no
+   * longer active and a 404 on the retry would leave cached policies granting the revoked access.
+   */
   async revoke(caller: TenantCaller, bindingId: string): Promise<BindingDto> {
     const orgId = caller.org._id;
     const binding = await this.bindings.findById(orgId, bindingId);
-    if (!binding || binding.status !== 'active') throw new BindingNotFoundError(bindingId);
-    if (binding.role === OWNER_ROLE && binding.clinicId === null && binding.effect === 'allow') await this.assertAnotherOwner(orgId, binding);
+    if (!binding) throw new BindingNotFoundError(bindingId);
+    if (binding.status === 'revoked') return this.confirmRevoked(orgId, binding);
     const event = enterpriseEvent(EVENT_TYPES.rbacBindingChanged, `organizations/${orgId}/bindings/${bindingId}`, {
       organizationId: orgId,
       bindingId,
@@ -86,8 +96,9 @@ export class BindingsService {
       effect: binding.effect,
       change: 'revoked',
     });
-    const revoked = await this.bindings.revoke(orgId, bindingId, caller.userId, event);
-    if (!revoked) throw new BindingNotFoundError(bindingId);
+    const revoked = await this.changeOwners(orgId, -ownership(binding), () => this.bindings.revoke(orgId, bindingId, caller.userId, event));
+    // A concurrent revoke of the same binding won: the outcome asked for is there all the same.
+    if (!revoked) return this.confirmRevoked(orgId, (await this.bindings.findById(orgId, bindingId)) ?? binding);
     await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'binding.revoke', { type: 'binding', id: bindingId }, binding, revoked);
     this.relay.kick(ROLE_BINDING_MODEL, bindingId);
@@ -104,6 +115,8 @@ export class BindingsService {
   }
 
   async authorize(caller: TenantCaller, dto: AuthorizeDto): Promise<AuthorizationDecisionDto> {
+    // Org-wide grants would allow any clinic id: another tenant's clinic must look unknown instead.
+    if (dto.clinicId && !(await this.clinics.exists(caller.org._id, dto.clinicId))) throw new ClinicNotFoundError(dto.clinicId);
     const policy = await this.authorization.policyFor(caller.org._id, dto.userId, caller.org.policyVersion);
     const decision = policy.check(dto.action as Permission, dto.clinicId);
     return {
@@ -121,10 +134,38 @@ export class BindingsService {
     return { userId, ...policy.effective(PERMISSIONS), bindings: policy.grants.map(deciding) };
   }
 
-  /** An organization must keep at least one owner, or nobody could manage it again. */
-  private async assertAnotherOwner(orgId: string, binding: RoleBindingDocument): Promise<void> {
-    const owners = await this.bindings.page(orgId, { role: OWNER_ROLE, status: 'active' }, { sort: 'createdAt', limit: 100 });
-    const others = owners.items.filter((other) => other._id !== binding._id && other.clinicId === null && other.effect === 'allow');
-    if (others.length === 0) throw new ConflictError('LAST_OWNER', 'This is the last owner of the organization; grant the role to someone else first.');
+  private async confirmRevoked(orgId: string, binding: RoleBindingDocument): Promise<BindingDto> {
+    await this.organizations.bumpPolicyVersion(orgId);
+    return bindingView(binding);
+  }
+
+  /**
+   * Applies a binding write that moves the owner count by `change`. Losing an owner is taken from
+   * the count before the write, conditionally, so concurrent revokes or denies cannot remove the
+   * last owner; it is given back if the write fails or finds nothing to change. Gaining one is
+   * counted after the write: the count may lag behind the real owners, never run ahead of them.
+   */
+  private async changeOwners<T>(orgId: string, change: number, write: () => Promise<T>): Promise<T> {
+    if (change > 0) {
+      const written = await write();
+      if (written) await this.organizations.addOwner(orgId);
+      return written;
+    }
+    if (change === 0) return write();
+    await this.releaseOwner(orgId);
+    let written: T | undefined;
+    try {
+      written = await write();
+      return written;
+    } finally {
+      if (!written) await this.organizations.addOwner(orgId);
+    }
+  }
+
+  private async releaseOwner(orgId: string): Promise<void> {
+    if (await this.organizations.releaseOwner(orgId)) return;
+    const initialized = await this.organizations.initOwnerCount(orgId, await this.bindings.ownerBalance(orgId, OWNER_ROLE));
+    if (initialized && (await this.organizations.releaseOwner(orgId))) return;
+    throw new LastOwnerError();
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, ForbiddenError, NotFoundError } from '@dentalos/core';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '@dentalos/core';
 
 export class PermissionDeniedError extends ForbiddenError {
   constructor(permission: string, clinicId?: string | null) {
@@ -46,5 +46,11 @@ export class BindingNotFoundError extends NotFoundError {
 export class CustomRoleNotFoundError extends NotFoundError {
   constructor(id: string) {
     super('Custom role', id);
+  }
+}
+
+export class LastOwnerError extends ConflictError {
+  constructor() {
+    super('LAST_OWNER', 'This would leave the organization without an owner; grant the role to someone else first.');
   }
 }

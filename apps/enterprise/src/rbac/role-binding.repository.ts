@@ -42,6 +42,16 @@ export class RoleBindingRepository {
     return (await this.model.exists({ orgId, role, status: 'active' }).exec()) !== null;
   }
 
+  /** Active org-wide owner allows minus denies: what `ownerCount` of the organization stands for. */
+  async ownerBalance(orgId: string, ownerRole: string): Promise<number> {
+    const orgWide = { orgId, role: ownerRole, clinicId: null, status: 'active' as const };
+    const [allows, denies] = await Promise.all([
+      this.model.countDocuments({ ...orgWide, effect: 'allow' }).exec(),
+      this.model.countDocuments({ ...orgWide, effect: 'deny' }).exec(),
+    ]);
+    return allows - denies;
+  }
+
   async page(orgId: string, filter: BindingFilter, request: PageRequest): Promise<Page<RoleBindingDocument>> {
     const query: QueryFilter<RoleBindingDocument> = { orgId, status: (filter.status ?? 'active') as RoleBindingDocument['status'] };
     if (filter.userId) query.userId = filter.userId;

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsEntityId, IsUserId } from '../../common/ids.js';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
-import { IsCalendarDate, OneOf, SortKeys, Text, TimeOfDay } from '../../common/validation.js';
+import { IsCalendarDate, IsInstant, OneOf, SortKeys, Text, TimeOfDay } from '../../common/validation.js';
 
 export class WeeklySlotDto {
   @ApiProperty({ minimum: 1, maximum: 7, example: 1, description: 'ISO weekday, Monday = 1' })
@@ -20,12 +20,12 @@ export class WeeklySlotDto {
 }
 
 export class ExceptionDto {
-  @ApiProperty({ example: '2026-08-03T00:00:00+02:00', description: 'Not available from this instant' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time', example: '2026-08-03T00:00:00+02:00', description: 'Not available from this instant (RFC 3339; a plain date means midnight UTC)' })
+  @IsInstant()
   from: string;
 
-  @ApiProperty({ example: '2026-08-17T00:00:00+02:00', description: 'Until this instant (exclusive)' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time', example: '2026-08-17T00:00:00+02:00', description: 'Until this instant, exclusive (RFC 3339; a plain date means midnight UTC)' })
+  @IsInstant()
   to: string;
 
   @Text(1, 200, { optional: true, example: 'Summer leave' })

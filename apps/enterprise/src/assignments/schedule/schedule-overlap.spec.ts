@@ -68,6 +68,12 @@ describe('schedule overlap', () => {
     expect(findConflict(ny, [paris], 800)).toBeNull();
   });
 
+  it('finds an overlap that starts after a not-available period longer than the horizon', () => {
+    const ny = entry('ny', 'America/New_York', '2026-03-02', null, [{ day: 1, start: '08:00', end: '09:00' }]);
+    ny.exceptions = [{ from: new Date('2026-03-01T00:00:00Z'), to: new Date('2028-08-01T00:00:00Z') }];
+    expect(findConflict(ny, [paris], 800)?.date).toBe('2028-10-30');
+  });
+
   it('compares a late local slot with the next day elsewhere', () => {
     const tokyo = entry('tokyo', 'Asia/Tokyo', '2026-01-06', null, [{ day: 2, start: '06:00', end: '07:00' }]);
     const la = entry('la', 'America/Los_Angeles', '2026-01-05', null, [{ day: 1, start: '13:30', end: '14:30' }]);

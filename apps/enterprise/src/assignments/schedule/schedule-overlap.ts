@@ -81,6 +81,11 @@ function subtract(interval: Interval, exceptions: NotAvailable[]): Interval[] {
   return pieces;
 }
 
+/** The day after the last not-available period of an entry ends (UTC day number), or -Infinity. */
+function lastExceptionDay(entry: ScheduleEntry): number {
+  return Math.max(Number.NEGATIVE_INFINITY, ...entry.exceptions.map((exception) => Math.ceil(exception.to.getTime() / DAY)));
+}
+
 /** Do the two entries' effective periods share at least one date (with a day's slack for zones)? */
 export function periodsTouch(a: ScheduleEntry, b: ScheduleEntry): boolean {
   return dayNumber(a.from) < periodEnd(b) + 1 && dayNumber(b.from) < periodEnd(a) + 1;
@@ -89,15 +94,18 @@ export function periodsTouch(a: ScheduleEntry, b: ScheduleEntry): boolean {
 /**
  * First real-time overlap between a candidate and existing entries, compared as UTC intervals so
  * clinics in different zones and DST changes are handled; touching intervals (back to back) are
- * fine. Open-ended pairs are compared over `horizonDays` from the later start: weekly slots and
- * yearly DST rules repeat, so later dates add no new combinations.
+ * fine. Open-ended pairs are compared up to `horizonDays` after the later start or the end of the
+ * last exception of either, whichever is later: weekly slots and yearly DST rules repeat, so later
+ * dates add no new combinations.
  */
 export function findConflict(candidate: ScheduleEntry, existing: ScheduleEntry[], horizonDays: number): ScheduleConflict | null {
   for (const other of existing) {
     if (other.assignmentId === candidate.assignmentId || !periodsTouch(candidate, other)) continue;
     // One day of slack either side: a local date in one zone can overlap the next date in another.
     const firstDay = Math.max(dayNumber(candidate.from), dayNumber(other.from)) - 1;
-    const endDay = Math.min(periodEnd(candidate), periodEnd(other), firstDay + 1 + horizonDays) + 1;
+    // Past the last exception the weekly pattern is plain again: the horizon counts from there.
+    const patternStart = Math.max(firstDay + 1, lastExceptionDay(candidate) + 1, lastExceptionDay(other) + 1);
+    const endDay = Math.min(periodEnd(candidate), periodEnd(other), patternStart + horizonDays) + 1;
     const mine = utcIntervals(candidate, firstDay, endDay);
     if (mine.length === 0) continue;
     const theirs = utcIntervals(other, firstDay, endDay);

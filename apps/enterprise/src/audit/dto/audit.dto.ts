@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
-import { OneOf, SortKeys } from '../../common/validation.js';
+import { IsInstant, OneOf, SortKeys } from '../../common/validation.js';
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -24,14 +24,14 @@ export class AuditQuery extends PageQueryDto {
   @Matches(/^[a-z]+\.[a-z-]+$/, { message: 'action must look like clinic.update' })
   action?: string;
 
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Entries at or after this instant' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-01T00:00:00Z', description: 'Entries at or after this instant (RFC 3339)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-02-01T00:00:00Z', description: 'Entries before this instant' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-02-01T00:00:00Z', description: 'Entries before this instant (RFC 3339)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 
   @SortKeys(['at'], '-at')
