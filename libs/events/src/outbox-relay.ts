@@ -26,8 +26,9 @@ export interface OutboxHint {
 
 /**
  * Publishes outbox events and removes them from their documents. At least once: a crash between
- * publishing and removal publishes again, and consumers deduplicate by event id. While Redis is
- * down events simply wait in their documents.
+ * publishing and removal publishes again, and so do two replicas draining the same document at
+ * once (nothing claims a document: a claim would cost a write per document on the hot path), so
+ * consumers deduplicate by event id. While Redis is down events simply wait in their documents.
  *
  * A kick that names its document drains just that document (a read by `_id`); a pass over every
  * collection (a query on `outboxAt`) runs at most once per interval, for whatever a crash, an

@@ -120,9 +120,9 @@ describe(`the image's build steps produce a runnable ${APP}`, () => {
     });
     // The image's own HEALTHCHECK command.
     const healthcheck = () => run('setpriv', [...NOBODY, 'node', join(out, 'healthcheck.mjs')], { env: { PATH: process.env.PATH, APP, PORT: String(port) } });
-    await waitFor(() => healthcheck().status === 0, { timeoutMs: 90_000, intervalMs: 500, what: `${APP} readiness\n${app.output()}` });
-    const readiness = await fetch(`http://127.0.0.1:${port}/health/readiness`);
-    expect(readiness.status).toBe(200);
+    const ready = async () => (await fetch(`http://127.0.0.1:${port}/health/readiness`).catch(() => undefined))?.status === 200;
+    await waitFor(ready, { timeoutMs: 90_000, intervalMs: 500, what: `${APP} readiness\n${app.output()}` });
+    expect(healthcheck().status).toBe(0);
     expect(app.output()).not.toMatch(/EACCES|EROFS/);
     app.signal('SIGTERM');
     expect(await app.exited).toBe(0);
