@@ -11,6 +11,8 @@ export interface AuditEntryDocument {
   action: string;
   resourceType: string;
   resourceId: string;
+  /** The clinic the change concerns; null for organization-level changes (and entries written before clinics were recorded). */
+  clinicId?: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   requestId: string;
@@ -25,6 +27,7 @@ export const AuditEntrySchema = new Schema<AuditEntryDocument>(
     action: { type: String, required: true },
     resourceType: { type: String, required: true },
     resourceId: { type: String, required: true },
+    clinicId: { type: String, default: null },
     before: { type: Object, default: null },
     after: { type: Object, default: null },
     requestId: { type: String, required: true },
@@ -34,5 +37,7 @@ export const AuditEntrySchema = new Schema<AuditEntryDocument>(
 
 // Serves the audit trail of an organization, newest first (keyset on at, _id).
 AuditEntrySchema.index({ orgId: 1, at: -1, _id: -1 });
+// Serves the trail of the clinics a clinic-scoped reader may see.
+AuditEntrySchema.index({ orgId: 1, clinicId: 1, at: -1, _id: -1 });
 // Serves "history of one resource" filters.
 AuditEntrySchema.index({ orgId: 1, resourceId: 1, at: -1 });

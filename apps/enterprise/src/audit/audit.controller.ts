@@ -14,8 +14,12 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @RequirePermission('audit:read')
-  @ApiOperation({ summary: 'Audit trail of the organization: who changed what, before and after, when, with which request' })
+  @RequirePermission('audit:read', 'anywhere')
+  @ApiOperation({
+    summary: 'Audit trail of the organization: who changed what, before and after, when, with which request',
+    description:
+      'Filtered to what the caller may see: an org-wide `audit:read` shows every entry (except clinics where it is denied); a clinic-scoped one shows the entries of those clinics only (the clinic, its assignments and bindings), none of the organization level. 403 when the caller may read the audit nowhere.',
+  })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiProblemResponses(400, 401, 403, 404)
   list(@Param() _params: OrgParams, @Query() query: AuditQuery, @TenantCallerParam() caller: TenantCaller): Promise<Page<AuditEntryDto>> {

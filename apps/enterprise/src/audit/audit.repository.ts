@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
+import type { Visibility } from '../rbac/policy.js';
+import { visibleClinicCondition } from '../rbac/visible-clinics.js';
 import { AUDIT_ENTRY_MODEL, type AuditEntryDocument } from './audit-entry.schema.js';
 
 export interface AuditFilter {
   resourceType?: string;
   resourceId?: string;
+  clinicId?: string;
   actorId?: string;
   action?: string;
   from?: Date;
@@ -21,8 +24,11 @@ export class AuditRepository {
     await this.model.create(entry);
   }
 
-  async page(orgId: string, filter: AuditFilter, request: PageRequest): Promise<Page<AuditEntryDocument>> {
+  async page(orgId: string, visibility: Visibility, filter: AuditFilter, request: PageRequest): Promise<Page<AuditEntryDocument>> {
     const query: QueryFilter<AuditEntryDocument> = { orgId };
+    const visible = visibleClinicCondition(visibility);
+    if (visible) query.clinicId = visible;
+    if (filter.clinicId) query.$and = [{ clinicId: filter.clinicId }];
     if (filter.resourceType) query.resourceType = filter.resourceType;
     if (filter.resourceId) query.resourceId = filter.resourceId;
     if (filter.actorId) query.actorId = filter.actorId;

@@ -6,12 +6,19 @@ import type { AuditEntryDocument } from './audit-entry.schema.js';
 import { AuditRepository } from './audit.repository.js';
 import type { AuditEntryDto, AuditQuery } from './dto/audit.dto.js';
 
-const INTERNAL_FIELDS = new Set(['outbox', 'outboxAt', 'activeKey', 'providerAssignments']);
+const INTERNAL_FIELDS = new Set(['outbox', 'outboxAt', 'activeKey', 'providerAssignments', 'deletionId']);
 
 /** Plain JSON snapshot without bookkeeping fields. */
 function snapshot(value: object | null | undefined): Record<string, unknown> | null {
   if (!value) return null;
   return Object.fromEntries(Object.entries(value).filter(([key]) => !INTERNAL_FIELDS.has(key)));
+}
+
+/** The clinic a change concerns: the clinic itself, or the clinic its resource belongs to (bindings, assignments). */
+function clinicOf(resource: { type: string; id: string }, before: object | null | undefined, after: object | null | undefined): string | null {
+  if (resource.type === 'clinic') return resource.id;
+  const clinicId = (after as { clinicId?: unknown } | null | undefined)?.clinicId ?? (before as { clinicId?: unknown } | null | undefined)?.clinicId;
+  return typeof clinicId === 'string' ? clinicId : null;
 }
 
 @Injectable()
@@ -40,6 +47,7 @@ export class AuditService {
       action,
       resourceType: resource.type,
       resourceId: resource.id,
+      clinicId: clinicOf(resource, before, after),
       before: snapshot(before),
       after: snapshot(after),
       requestId: caller.requestId,
@@ -49,12 +57,15 @@ export class AuditService {
     });
   }
 
+  /** Clinic-scoped readers see the entries of their clinics only, none of the organization level. */
   async list(caller: TenantCaller, query: AuditQuery): Promise<Page<AuditEntryDto>> {
     const page = await this.repository.page(
       caller.org._id,
+      caller.policy.visibility('audit:read'),
       {
         resourceType: query.resourceType,
         resourceId: query.resourceId,
+        clinicId: query.clinicId,
         actorId: query.actorId,
         action: query.action,
         from: query.from ? new Date(query.from) : undefined,
@@ -71,6 +82,7 @@ export class AuditService {
         action: entry.action,
         resourceType: entry.resourceType,
         resourceId: entry.resourceId,
+        clinicId: entry.clinicId ?? null,
         before: entry.before,
         after: entry.after,
         requestId: entry.requestId,

@@ -14,10 +14,11 @@ export class AccessController {
 
   @Post('authorize')
   @HttpCode(200)
-  @RequirePermission('rbac:read')
+  @RequirePermission('rbac:read', 'anywhere')
   @ApiOperation({
     summary: 'Would this user be allowed this action (at this clinic)? With the bindings that decide',
-    description: '404 when the clinic is not one of this organization.',
+    description:
+      '404 when the clinic is not one of this organization. A clinic-scoped `rbac:read` answers for those clinics only: 403 for another clinic or the organization level.',
   })
   @ApiOkResponse({ type: AuthorizationDecisionDto })
   @ApiProblemResponses(400, 401, 403, 404)
@@ -26,8 +27,12 @@ export class AccessController {
   }
 
   @Get('members/:userId/permissions')
-  @RequirePermission('member:read')
-  @ApiOperation({ summary: 'Effective permissions of a member, org-wide and per clinic' })
+  @RequirePermission('member:read', 'anywhere')
+  @ApiOperation({
+    summary: 'Effective permissions of a member, org-wide and per clinic',
+    description:
+      'Filtered to what the caller may see: with a clinic-scoped `member:read`, `organization` is empty and `clinics` and `bindings` show those clinics only; 404 when the member has nothing there.',
+  })
   @ApiOkResponse({ type: EffectivePermissionsDto })
   @ApiProblemResponses(400, 401, 403, 404)
   permissions(@Param() params: MemberParams, @TenantCallerParam() caller: TenantCaller): Promise<EffectivePermissionsDto> {

@@ -17,7 +17,8 @@ export class BindingsController {
   @RequirePermission('rbac:manage')
   @ApiOperation({
     summary: 'Grant (or explicitly deny) a role to a user, org-wide or for one clinic',
-    description: '409 BINDING_EXISTS when the same binding is active; 409 LAST_OWNER when an org-wide deny of org-owner would leave the organization without an owner.',
+    description:
+      '404 when `clinicId` is not a clinic of this organization (whatever the caller may do); 409 BINDING_EXISTS when the same binding is active; 409 LAST_OWNER when an org-wide deny of org-owner would leave the organization without an owner; 422 ROLE_NOT_FOUND when the role is unknown or being deleted.',
   })
   @ApiCreatedResponse({ type: BindingDto })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422)
@@ -26,8 +27,12 @@ export class BindingsController {
   }
 
   @Get()
-  @RequirePermission('rbac:read')
-  @ApiOperation({ summary: 'Role bindings of the organization' })
+  @RequirePermission('rbac:read', 'anywhere')
+  @ApiOperation({
+    summary: 'Role bindings of the organization',
+    description:
+      'Filtered to what the caller may see: an org-wide `rbac:read` shows every binding (except on clinics where it is denied); a clinic-scoped one shows the bindings on those clinics only, no org-wide binding. 403 when the caller may read bindings nowhere.',
+  })
   @ApiOkResponse({ type: BindingPageDto })
   @ApiProblemResponses(400, 401, 403, 404)
   list(@Param() _params: OrgParams, @Query() query: ListBindingsQuery, @TenantCallerParam() caller: TenantCaller): Promise<Page<BindingDto>> {

@@ -11,8 +11,8 @@ import { OrganizationRepository } from '../organizations/organization.repository
 import { AuthorizationService } from './authorization.service.js';
 import type { AuthorizationDecisionDto, AuthorizeDto, BindingDto, CreateBindingDto, EffectivePermissionsDto, ListBindingsQuery } from './dto/rbac.dto.js';
 import { OWNER_ROLE, PERMISSIONS, type Permission } from './permissions.js';
-import type { Grant } from './policy.js';
-import { BindingExistsError, BindingNotFoundError, LastOwnerError } from './rbac.errors.js';
+import { type Grant, shows } from './policy.js';
+import { BindingExistsError, BindingNotFoundError, LastOwnerError, PermissionDeniedError, RoleNotFoundError } from './rbac.errors.js';
 import { RoleBindingRepository } from './role-binding.repository.js';
 import { ROLE_BINDING_MODEL, type RoleBindingDocument } from './role-binding.schema.js';
 import { RoleCatalogue } from './role-catalogue.service.js';
@@ -35,6 +35,19 @@ function bindingView(binding: RoleBindingDocument): BindingDto {
 function ownership(binding: Pick<RoleBindingDocument, 'role' | 'clinicId' | 'effect'>): number {
   if (binding.role !== OWNER_ROLE || binding.clinicId !== null) return 0;
   return binding.effect === 'allow' ? 1 : -1;
+}
+
+function revokedEvent(binding: RoleBindingDocument) {
+  const { orgId, _id: bindingId } = binding;
+  return enterpriseEvent(EVENT_TYPES.rbacBindingChanged, `organizations/${orgId}/bindings/${bindingId}`, {
+    organizationId: orgId,
+    bindingId,
+    userId: binding.userId,
+    role: binding.role,
+    clinicId: binding.clinicId,
+    effect: binding.effect,
+    change: 'revoked',
+  });
 }
 
 const deciding = (grant: Grant) => ({ bindingId: grant.bindingId, role: grant.role, clinicId: grant.clinicId, effect: grant.effect });
@@ -71,6 +84,7 @@ export class BindingsService {
       await this.organizations.bumpPolicyVersion(orgId);
       throw new BindingExistsError();
     }
+    await this.withdrawIfRoleDeleting(caller, created);
     await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'binding.grant', { type: 'binding', id }, null, created);
     this.relay.kick(ROLE_BINDING_MODEL, id);
@@ -87,16 +101,7 @@ export class BindingsService {
     const binding = await this.bindings.findById(orgId, bindingId);
     if (!binding) throw new BindingNotFoundError(bindingId);
     if (binding.status === 'revoked') return this.confirmRevoked(orgId, binding);
-    const event = enterpriseEvent(EVENT_TYPES.rbacBindingChanged, `organizations/${orgId}/bindings/${bindingId}`, {
-      organizationId: orgId,
-      bindingId,
-      userId: binding.userId,
-      role: binding.role,
-      clinicId: binding.clinicId,
-      effect: binding.effect,
-      change: 'revoked',
-    });
-    const revoked = await this.changeOwners(orgId, -ownership(binding), () => this.bindings.revoke(orgId, bindingId, caller.userId, event));
+    const revoked = await this.changeOwners(orgId, -ownership(binding), () => this.bindings.revoke(orgId, bindingId, caller.userId, revokedEvent(binding)));
     // A concurrent revoke of the same binding won: the outcome asked for is there all the same.
     if (!revoked) return this.confirmRevoked(orgId, (await this.bindings.findById(orgId, bindingId)) ?? binding);
     await this.organizations.bumpPolicyVersion(orgId);
@@ -105,9 +110,11 @@ export class BindingsService {
     return bindingView(revoked);
   }
 
+  /** Clinic-scoped readers see the bindings on their clinics only, no org-wide one. */
   async list(caller: TenantCaller, query: ListBindingsQuery): Promise<Page<BindingDto>> {
     const page = await this.bindings.page(
       caller.org._id,
+      caller.policy.visibility('rbac:read'),
       { userId: query.userId, role: query.role, clinicId: query.clinicId, status: query.status },
       { sort: query.sort ?? 'createdAt', limit: query.limit, cursor: query.cursor },
     );
@@ -117,6 +124,7 @@ export class BindingsService {
   async authorize(caller: TenantCaller, dto: AuthorizeDto): Promise<AuthorizationDecisionDto> {
     // Org-wide grants would allow any clinic id: another tenant's clinic must look unknown instead.
     if (dto.clinicId && !(await this.clinics.exists(caller.org._id, dto.clinicId))) throw new ClinicNotFoundError(dto.clinicId);
+    if (!caller.policy.check('rbac:read', dto.clinicId).allowed) throw new PermissionDeniedError('rbac:read', dto.clinicId);
     const policy = await this.authorization.policyFor(caller.org._id, dto.userId, caller.org.policyVersion);
     const decision = policy.check(dto.action as Permission, dto.clinicId);
     return {
@@ -127,11 +135,30 @@ export class BindingsService {
     };
   }
 
+  /** As far as the caller may read members: a clinic-scoped reader sees the member at those clinics only. */
   async effectivePermissions(caller: TenantCaller, userId: string): Promise<EffectivePermissionsDto> {
     const policy = await this.authorization.policyFor(caller.org._id, userId, caller.org.policyVersion);
-    // A user who is not a member is indistinguishable from an unknown id.
-    if (!policy.isMember) throw new BindingNotFoundError(`member ${userId}`);
-    return { userId, ...policy.effective(PERMISSIONS), bindings: policy.grants.map(deciding) };
+    const seen = caller.policy.visibility('member:read');
+    const effective = policy.effective(PERMISSIONS, seen);
+    const bindings = policy.grants.filter((grant) => shows(seen, grant.clinicId)).map(deciding);
+    const visible = seen.all || bindings.length > 0 || Object.keys(effective.clinics).length > 0;
+    // A user who is not a member, or not one where the caller may look, is indistinguishable from an unknown id.
+    if (!policy.isMember || !visible) throw new BindingNotFoundError(`member ${userId}`);
+    return { userId, ...effective, bindings };
+  }
+
+  /**
+   * A role deletion marks the role before checking that nobody holds it, so a grant that got past
+   * that check finds the mark here and takes itself back: a binding never outlives its role.
+   * Custom roles are never the owner role, so the owner count is not concerned.
+   */
+  private async withdrawIfRoleDeleting(caller: TenantCaller, binding: RoleBindingDocument): Promise<void> {
+    if (await this.roles.isGrantable(binding.orgId, binding.role)) return;
+    await this.bindings.revoke(binding.orgId, binding._id, caller.userId, revokedEvent(binding));
+    // A policy compiled meanwhile by another request may hold the binding: make every replica recompile.
+    await this.organizations.bumpPolicyVersion(binding.orgId);
+    this.relay.kick(ROLE_BINDING_MODEL, binding._id);
+    throw new RoleNotFoundError(binding.role);
   }
 
   private async confirmRevoked(orgId: string, binding: RoleBindingDocument): Promise<BindingDto> {

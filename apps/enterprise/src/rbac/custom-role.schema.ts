@@ -12,6 +12,10 @@ export interface CustomRoleDocument {
   description: string;
   permissions: Permission[];
   version: number;
+  /** `deleting` from the moment a deletion starts: grants refuse the role from then on. Absent on roles from before deletions were marked. */
+  status?: 'active' | 'deleting';
+  /** Which deletion marked the role: only that one may finish or undo it. */
+  deletionId?: string;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -26,6 +30,8 @@ export const CustomRoleSchema = new Schema<CustomRoleDocument>(
     description: { type: String, default: '' },
     permissions: { type: [String], default: [] },
     version: { type: Number, default: 1 },
+    status: { type: String, default: 'active' },
+    deletionId: { type: String },
     createdBy: { type: String, required: true },
   },
   { collection: 'custom_roles', versionKey: false, timestamps: true },

@@ -1,16 +1,20 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { NotFoundError, ValidationFailedError } from '@dentalos/core';
+import { ValidationFailedError } from '@dentalos/core';
 import { isUUID } from 'class-validator';
+import { AssignmentRepository } from '../assignments/assignment.repository.js';
 import type { GuardedRequest } from '../common/caller.js';
 import { ClinicRepository } from '../clinics/clinic.repository.js';
 import type { ClinicDocument } from '../clinics/clinic.schema.js';
 import { type OrganizationHead, OrganizationRepository } from '../organizations/organization.repository.js';
 import { AuthorizationService } from './authorization.service.js';
+import { CustomRoleRepository } from './custom-role.repository.js';
+import { NamedResources } from './named-resources.js';
 import type { Permission } from './permissions.js';
 import type { CompiledPolicy } from './policy.js';
 import { OrganizationNotFoundError, PermissionDeniedError } from './rbac.errors.js';
 import { REQUIRED_PERMISSION, type PermissionRequirement } from './require-permission.decorator.js';
+import { RoleBindingRepository } from './role-binding.repository.js';
 
 function pathId(request: GuardedRequest, name: string): string {
   const value = (request.params as Record<string, string | undefined>)[name];
@@ -36,20 +40,27 @@ type Decision = boolean | Promise<boolean>;
 
 /**
  * Decides every route of this service from its `@RequirePermission`. A caller without any
- * binding in the organization gets 404 for it (never 403), so ids of other tenants reveal nothing.
+ * binding in the organization gets 404 for it (never 403), and a refused member gets 404 for any
+ * id the organization does not hold (path ids, a body's clinic): ids of other tenants reveal nothing.
  * In-process cache hits settle synchronously, and Nest awaits nothing for a guard that returns a
  * boolean: the usual request goes through without a promise.
  */
 @Injectable()
 export class PermissionGuard implements CanActivate {
   private readonly requirements = new WeakMap<object, PermissionRequirement | undefined>();
+  private readonly named: NamedResources;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly organizations: OrganizationRepository,
     private readonly clinics: ClinicRepository,
     private readonly authorization: AuthorizationService,
-  ) {}
+    assignments: AssignmentRepository,
+    roles: CustomRoleRepository,
+    bindings: RoleBindingRepository,
+  ) {
+    this.named = new NamedResources(clinics, assignments, roles, bindings);
+  }
 
   canActivate(context: ExecutionContext): Decision {
     const requirement = this.requirementFor(context.getHandler());
@@ -85,14 +96,18 @@ export class PermissionGuard implements CanActivate {
     const requestId = String(request.id);
     // Built as plain literals: spreading a base object here cost microseconds per request.
     request.caller = question.prefetch ? { userId, requestId, org, policy, clinicId, clinic } : { userId, requestId, org, policy, clinicId };
-    if (question.scope === 'anywhere') {
-      if (!policy.allowsAnywhere(permission)) throw new PermissionDeniedError(permission);
-      return true;
-    }
-    if (policy.check(permission, clinicId).allowed) return true;
-    if (!clinicId) throw new PermissionDeniedError(permission, clinicId);
-    return this.clinics.exists(orgId, clinicId).then((exists) => {
-      throw exists ? new PermissionDeniedError(permission, clinicId) : new NotFoundError('Clinic', clinicId);
+    // 'anywhere': the service then checks the exact clinic of the resource, or filters its list.
+    const allowed = question.scope === 'anywhere' ? policy.allowsAnywhere(permission) : policy.check(permission, clinicId).allowed;
+    return allowed || this.refuse(question);
+  }
+
+  /** 403 only when every id the request names is held by the organization; else 404 for the first unknown one. */
+  private refuse({ request, permission, orgId, clinicId }: Question): never | Promise<never> {
+    const denied = new PermissionDeniedError(permission, clinicId);
+    const named = this.named.namedBy(request);
+    if (named.length === 0) throw denied;
+    return this.named.firstUnknown(orgId, named).then((unknown) => {
+      throw unknown ?? denied;
     });
   }
 

@@ -28,6 +28,15 @@ export interface Visibility {
   only: Set<string>;
 }
 
+/** Whether a visibility shows something of this clinic (null: of the organization as a whole). */
+export function shows(visibility: Visibility, clinicId: string | null): boolean {
+  if (clinicId === null) return visibility.all;
+  return visibility.all ? !visibility.except.has(clinicId) : visibility.only.has(clinicId);
+}
+
+/** Everything of the organization: what an org-wide allow without clinic denies shows. */
+export const EVERYTHING: Visibility = Object.freeze({ all: true, except: new Set<string>(), only: new Set<string>() });
+
 const MAX_DECISIONS = 1_000;
 
 /**
@@ -101,12 +110,20 @@ export class CompiledPolicy {
     return result;
   }
 
-  /** Effective permissions at the org level and per clinic that has clinic-scoped bindings. */
-  effective(allPermissions: readonly Permission[]): { organization: Permission[]; clinics: Record<string, Permission[]> } {
+  /**
+   * Effective permissions as far as `seen` shows them: at the org level only when it shows the
+   * organization, and per clinic that has clinic-scoped bindings, plus, for a viewer limited to some
+   * clinics, each of those where org-wide grants give something.
+   */
+  effective(allPermissions: readonly Permission[], seen: Visibility = EVERYTHING): { organization: Permission[]; clinics: Record<string, Permission[]> } {
+    const bound = new Set(this.grants.flatMap((grant) => (grant.clinicId ? [grant.clinicId] : [])));
+    const clinicIds = seen.all ? [...bound].filter((clinicId) => shows(seen, clinicId)) : [...seen.only];
     const clinics: Record<string, Permission[]> = {};
-    const clinicIds = new Set(this.grants.flatMap((grant) => (grant.clinicId ? [grant.clinicId] : [])));
-    for (const clinicId of clinicIds) clinics[clinicId] = allPermissions.filter((permission) => this.check(permission, clinicId).allowed);
-    return { organization: allPermissions.filter((permission) => this.check(permission).allowed), clinics };
+    for (const clinicId of clinicIds) {
+      const permissions = allPermissions.filter((permission) => this.check(permission, clinicId).allowed);
+      if (permissions.length > 0 || bound.has(clinicId)) clinics[clinicId] = permissions;
+    }
+    return { organization: seen.all ? allPermissions.filter((permission) => this.check(permission).allowed) : [], clinics };
   }
 
   private matching(permission: Permission, clinicId: string | null): Grant[] {

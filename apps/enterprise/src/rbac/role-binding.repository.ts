@@ -4,7 +4,9 @@ import { type CloudEvent, outboxOnInsert } from '@dentalos/events';
 import type { Model, QueryFilter } from 'mongoose';
 import { OUTBOX_FIELDS, withOutbox } from '../common/outbox.js';
 import { findPage, type Page, type PageRequest } from '../common/pagination.js';
+import type { Visibility } from './policy.js';
 import { ROLE_BINDING_MODEL, type RoleBindingDocument } from './role-binding.schema.js';
+import { visibleClinicCondition } from './visible-clinics.js';
 
 export interface BindingFilter {
   userId?: string;
@@ -52,11 +54,13 @@ export class RoleBindingRepository {
     return allows - denies;
   }
 
-  async page(orgId: string, filter: BindingFilter, request: PageRequest): Promise<Page<RoleBindingDocument>> {
+  async page(orgId: string, visibility: Visibility, filter: BindingFilter, request: PageRequest): Promise<Page<RoleBindingDocument>> {
     const query: QueryFilter<RoleBindingDocument> = { orgId, status: (filter.status ?? 'active') as RoleBindingDocument['status'] };
+    const visible = visibleClinicCondition(visibility);
+    if (visible) query.clinicId = visible;
+    if (filter.clinicId) query.$and = [{ clinicId: filter.clinicId }];
     if (filter.userId) query.userId = filter.userId;
     if (filter.role) query.role = filter.role;
-    if (filter.clinicId) query.clinicId = filter.clinicId;
     return findPage(this.model, query, request);
   }
 

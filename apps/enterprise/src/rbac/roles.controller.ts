@@ -55,9 +55,13 @@ export class RolesController {
   @Delete(':roleId')
   @HttpCode(204)
   @RequirePermission('rbac:manage')
-  @ApiOperation({ summary: 'Delete a custom role that nobody holds' })
+  @ApiOperation({
+    summary: 'Delete a custom role that nobody holds',
+    description:
+      '409 ROLE_IN_USE while a binding holds it. From the start of the deletion new grants of the role are refused (422 ROLE_NOT_FOUND), so a grant racing the deletion never survives it; 503 RESOURCE_BUSY when concurrent deletions of the role keep taking it over.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 503)
   delete(@Param() params: RoleParams, @TenantCallerParam() caller: TenantCaller): Promise<void> {
     return this.roles.delete(caller, params.roleId);
   }

@@ -80,13 +80,29 @@ export class RolesService {
     return roleView(updated);
   }
 
+  /** Retried when a concurrent deletion of the same role took the mark over before this one finished. */
   async delete(caller: TenantCaller, roleId: string): Promise<void> {
     const orgId = caller.org._id;
-    const role = await this.load(orgId, roleId);
-    if (await this.bindings.isRoleBound(orgId, role.key)) throw new RoleInUseError(role.key);
-    await this.roles.delete(orgId, roleId);
+    const role = await writeOptimistically(undefined, () => this.deleteMarked(orgId, roleId));
     await this.organizations.bumpPolicyVersion(orgId);
     await this.audit.record(caller, orgId, 'role.delete', { type: 'role', id: roleId }, role, null);
+  }
+
+  /**
+   * Mark, then check, then delete: a grant written before the check is seen by it (409), and one
+   * written after it finds the mark when it re-checks its role and withdraws itself. No binding
+   * outlives the role, so a later role reusing the key cannot hand its permissions to an old binding.
+   * Null when another deletion took the mark over.
+   */
+  private async deleteMarked(orgId: string, roleId: string): Promise<CustomRoleDocument | null> {
+    const deletionId = randomUUID();
+    const role = await this.roles.markDeleting(orgId, roleId, deletionId);
+    if (!role) throw new CustomRoleNotFoundError(roleId);
+    if (await this.bindings.isRoleBound(orgId, role.key)) {
+      await this.roles.unmarkDeleting(orgId, roleId, deletionId);
+      throw new RoleInUseError(role.key);
+    }
+    return (await this.roles.deleteMarked(orgId, roleId, deletionId)) ? role : null;
   }
 
   private async load(orgId: string, roleId: string): Promise<CustomRoleDocument> {

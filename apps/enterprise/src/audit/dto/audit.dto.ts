@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { IsInstant, OneOf, SortKeys } from '../../common/validation.js';
 
@@ -13,6 +13,11 @@ export class AuditQuery extends PageQueryDto {
   @IsOptional()
   @Matches(TOKEN, { message: 'resourceId must be an id' })
   resourceId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Changes concerning this clinic (the clinic itself, its assignments and bindings)' })
+  @IsOptional()
+  @IsUUID('4')
+  clinicId?: string;
 
   @ApiPropertyOptional({ example: 'usr_7f3a9c' })
   @IsOptional()
@@ -56,6 +61,9 @@ export class AuditEntryDto {
 
   @ApiProperty({ example: '3f0c6f8e-2b1a-4c7d-9e8f-0a1b2c3d4e5f' })
   resourceId: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null, description: 'The clinic the change concerns; null at the organization level' })
+  clinicId: string | null;
 
   @ApiProperty({ type: Object, nullable: true, example: { name: 'Old name' } })
   before: Record<string, unknown> | null;

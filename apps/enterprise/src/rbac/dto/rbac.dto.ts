@@ -192,13 +192,13 @@ export class EffectivePermissionsDto {
   @ApiProperty({ example: 'usr_7f3a9c' })
   userId: string;
 
-  @ApiProperty({ enum: PERMISSIONS, isArray: true, example: ['org:read', 'clinic:read'] })
+  @ApiProperty({ enum: PERMISSIONS, isArray: true, example: ['org:read', 'clinic:read'], description: 'Empty for a caller who may read members only at some clinics' })
   organization: string[];
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, example: { '3f0c6f8e-2b1a-4c7d-9e8f-0a1b2c3d4e5f': ['clinic:read', 'clinic:update'] } })
   clinics: Record<string, string[]>;
 
-  @ApiProperty({ type: [DecidingBindingDto] })
+  @ApiProperty({ type: [DecidingBindingDto], description: 'The bindings the caller may see' })
   bindings: DecidingBindingDto[];
 }
 
