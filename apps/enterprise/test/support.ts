@@ -80,3 +80,21 @@ export async function grant(h: Harness, owner: string, orgId: string, body: Reco
 function isolatedRedis(prefix: string): EnvSource {
   return { REDIS_KEY_PREFIX: prefix, EVENT_STREAM_PREFIX: prefix };
 }
+
+export interface ParisClinics {
+  h: Harness;
+  owner: string;
+  org: Json;
+  paris: Json;
+  parisToo: Json;
+}
+
+/** A service with an enterprise-tier organization and two Paris clinics, the second offering `secondRoles`. */
+export async function startWithParisClinics(name: string, secondRoles: string[]): Promise<ParisClinics> {
+  const h = await startEnterprise(name);
+  const owner = uid();
+  const org = await createOrg(h, owner, 'enterprise');
+  const paris = await createClinic(h, owner, org.id, { timeZone: 'Europe/Paris' });
+  const parisToo = await createClinic(h, owner, org.id, { timeZone: 'Europe/Paris', providerRoles: secondRoles });
+  return { h, owner, org, paris, parisToo };
+}

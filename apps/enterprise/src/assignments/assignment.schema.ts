@@ -1,5 +1,6 @@
 import { OUTBOX_SCHEMA_FIELDS, type OutboxFields } from '@dentalos/events';
 import { Schema } from 'mongoose';
+import type { DatePeriod } from './schedule/primary-periods.js';
 import type { NotAvailable, WeeklySlot } from './schedule/schedule-overlap.js';
 
 export const ASSIGNMENT_MODEL = 'Assignment';
@@ -23,7 +24,10 @@ export interface AssignmentDocument extends OutboxFields {
   timeZone: string;
   slots: WeeklySlot[];
   exceptions: ExceptionPeriod[];
-  primary: boolean;
+  /** Mirrored from the provider's schedule, which decides them: the dates this is the primary clinic. */
+  primaryPeriods: DatePeriod[];
+  /** Primary on its first day: what the `primary` list filter needs for assignments not started yet. */
+  primaryOnStart: boolean;
   status: AssignmentStatus;
   endedAt?: Date;
   endedBy?: string;
@@ -45,7 +49,8 @@ export const AssignmentSchema = new Schema<AssignmentDocument>(
     timeZone: { type: String, required: true },
     slots: { type: [Object], default: [] },
     exceptions: { type: [Object], default: [] },
-    primary: { type: Boolean, default: false },
+    primaryPeriods: { type: [Object], default: [] },
+    primaryOnStart: { type: Boolean, default: false },
     status: { type: String, required: true },
     endedAt: { type: Date },
     endedBy: { type: String },

@@ -18,6 +18,7 @@ import {
 } from './dto/assignment.dto.js';
 
 const CONFLICT = { description: 'ASSIGNMENT_CONFLICT: overlaps another assignment of the provider (see conflict)', type: AssignmentConflictDto };
+const UPDATE_CONFLICT = { description: 'ASSIGNMENT_CONFLICT: overlaps another assignment of the provider (see conflict); ASSIGNMENT_ENDED: the assignment has ended', type: AssignmentConflictDto };
 
 @ApiController('organizations/:orgId/assignments', 'assignments')
 @ApiExtraModels(AssignmentConflictDto)
@@ -59,7 +60,7 @@ export class AssignmentsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change slots or exceptions, or promote to primary (re-checked for overlaps)' })
   @ApiOkResponse({ type: AssignmentDto })
-  @ApiConflictResponse(CONFLICT)
+  @ApiConflictResponse(UPDATE_CONFLICT)
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 503)
   update(@Param() params: AssignmentParams, @Body() dto: UpdateAssignmentDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<AssignmentDto> {
     return this.assignments.update(caller, params.assignmentId, dto, ifMatch);
@@ -69,8 +70,12 @@ export class AssignmentsController {
   @HttpCode(200)
   @RequirePermission('assignment:end', 'anywhere')
   @ApiIfMatch()
-  @ApiOperation({ summary: 'End an assignment (kept in history; its schedule stops at the end date)' })
+  @ApiOperation({
+    summary: 'End an assignment (kept in history; its schedule stops at the end date)',
+    description: 'Its primary dates from the end date on go to the earliest-created assignment still covering them. Ending an ended assignment again on the same date answers it unchanged.',
+  })
   @ApiOkResponse({ type: AssignmentDto })
+  @ApiConflictResponse({ description: 'ASSIGNMENT_ENDED: already ended on another date' })
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 503)
   end(@Param() params: AssignmentParams, @Body() dto: EndAssignmentDto, @IfMatch() ifMatch: number | undefined, @TenantCallerParam() caller: TenantCaller): Promise<AssignmentDto> {
     return this.assignments.end(caller, params.assignmentId, dto, ifMatch);

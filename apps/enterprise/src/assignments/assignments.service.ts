@@ -17,11 +17,26 @@ import type { Permission } from '../rbac/permissions.js';
 import { OrganizationNotFoundError, PermissionDeniedError } from '../rbac/rbac.errors.js';
 import { AssignmentRepository } from './assignment.repository.js';
 import type { AssignmentDocument, ExceptionPeriod } from './assignment.schema.js';
-import { assignmentView, scheduleEntryOf } from './assignment.view.js';
+import { assignmentView, isPrimaryNow, primaryStateOf, scheduleEntryOf } from './assignment.view.js';
 import { AssignmentEndedError, AssignmentNotFoundError, RoleNotInCatalogueError } from './assignments.errors.js';
 import type { AssignmentDto, CreateAssignmentDto, EndAssignmentDto, ExceptionDto, ListAssignmentsQuery, UpdateAssignmentDto, WeeklySlotDto } from './dto/assignment.dto.js';
-import { ScheduleBook } from './schedule/schedule-book.service.js';
+import { type Placement, ScheduleBook } from './schedule/schedule-book.service.js';
 import { todayUtc } from './schedule/zoned-time.js';
+
+/** How a request to end came out: this request ended it, or found it already ended on the date it asked for. */
+type EndResult = { kind: 'ended'; before: AssignmentDocument; updated: AssignmentDocument } | { kind: 'already-ended'; updated: AssignmentDocument };
+
+/** The exclusive end date a request asks for: today (UTC) by default, never before the first day. */
+function requestedEndDate(assignment: AssignmentDocument, dto: EndAssignmentDto): string {
+  const requested = dto.endDate ?? todayUtc();
+  return requested < assignment.from ? assignment.from : requested;
+}
+
+/** Ending again on the date it ended is answered with the ended assignment; any other date is a conflict. */
+function endedAsAsked(assignment: AssignmentDocument, endDate: string): EndResult {
+  if (assignment.to !== endDate) throw new AssignmentEndedError();
+  return { kind: 'already-ended', updated: assignment };
+}
 
 function checkSlots(slots: WeeklySlotDto[]): void {
   slots.forEach((slot, index) => {
@@ -87,7 +102,8 @@ export class AssignmentsService {
       timeZone: clinic.timeZone,
       slots: dto.slots.map(({ day, start, end }) => ({ day, start, end })),
       exceptions,
-      primary: dto.primary === true,
+      primaryPeriods: [],
+      primaryOnStart: false,
       status: 'active',
       version: 1,
       createdBy: caller.userId,
@@ -100,7 +116,7 @@ export class AssignmentsService {
       await this.organizations.uncountProviderAssignment(orgId, dto.providerId);
       throw error;
     }
-    document.primary = placement.primary;
+    Object.assign(document, primaryStateOf(placement.placed));
     const event = enterpriseEvent(EVENT_TYPES.assignmentCreated, `organizations/${orgId}/assignments/${id}`, {
       organizationId: orgId,
       assignmentId: id,
@@ -113,12 +129,12 @@ export class AssignmentsService {
       role: dto.role,
       from: document.from,
       to: document.to,
-      primary: document.primary,
+      primary: isPrimaryNow(document),
     });
     try {
       await this.assignments.insert(document, event);
     } catch (error) {
-      await this.book.remove(orgId, dto.providerId, id);
+      await this.assignments.mirror(orgId, await this.book.remove(orgId, dto.providerId, id));
       await this.organizations.uncountProviderAssignment(orgId, dto.providerId);
       throw error;
     }
@@ -146,9 +162,9 @@ export class AssignmentsService {
   }
 
   /**
-   * New slots, exceptions or promotion to primary: re-checked against the whole schedule, where
-   * the change is decided (and a concurrent change of the same assignment refused); the
-   * assignment documents then follow the schedule.
+   * New slots, exceptions or promotion to primary on all its dates: re-checked against the whole
+   * schedule, where the change is decided (and a concurrent change of the same assignment
+   * refused); the assignment documents then follow the schedule.
    */
   async update(caller: TenantCaller, assignmentId: string, dto: UpdateAssignmentDto, ifMatch: number | undefined): Promise<AssignmentDto> {
     const orgId = caller.org._id;
@@ -164,7 +180,7 @@ export class AssignmentsService {
         slots: dto.slots ? dto.slots.map(({ day, start, end }) => ({ day, start, end })) : assignment.slots,
         exceptions: exceptions ?? assignment.exceptions,
       };
-      const placement = await this.book.place(orgId, assignment.providerId, scheduleEntryOf(next), dto.primary === true, assignment.version);
+      const placement = await this.replaceEntry(orgId, next, dto.primary === true);
       if (!placement) return this.repair(orgId, assignment.providerId, assignmentId);
       await this.assignments.mirror(orgId, placement.changed);
       const updated = (await this.assignments.findById(orgId, assignmentId))!;
@@ -173,36 +189,56 @@ export class AssignmentsService {
     });
   }
 
-  /** Ending keeps the assignment as history; only its schedule stops at the end date. */
+  /**
+   * Ending keeps the assignment as history; only its schedule stops at the end date. Asking again
+   * for the end date it already has answers the ended assignment (so a lost race between two equal
+   * requests is a success); another date is 409 ASSIGNMENT_ENDED.
+   */
   async end(caller: TenantCaller, assignmentId: string, dto: EndAssignmentDto, ifMatch: number | undefined): Promise<AssignmentDto> {
     const orgId = caller.org._id;
-    const { assignment, updated } = await writeOptimistically(ifMatch, async () => {
-      const assignment = await this.load(caller, assignmentId, 'assignment:end');
-      if (assignment.status !== 'active') throw new AssignmentEndedError();
-      assertFresh(ifMatch, assignment.version);
-      const requested = dto.endDate ?? todayUtc();
-      if (assignment.to !== null && requested > assignment.to) throw new InvalidScheduleError('endDate', `endDate must not be after the current end ${assignment.to}`);
-      const endDate = requested < assignment.from ? assignment.from : requested;
-      const version = await this.book.end(orgId, assignment.providerId, assignmentId, endDate, assignment.version);
-      if (version === null) return this.repair(orgId, assignment.providerId, assignmentId);
-      const event = enterpriseEvent(EVENT_TYPES.assignmentEnded, `organizations/${orgId}/assignments/${assignmentId}`, {
-        organizationId: orgId,
-        assignmentId,
-        clinicId: assignment.clinicId,
-        providerId: assignment.providerId,
-        endDate,
-        reason: dto.reason ?? null,
-      });
-      const set = { status: 'ended' as const, to: endDate, primary: false, endedAt: new Date(), endedBy: caller.userId };
-      // The schedule gave this version to this request alone, so no other write can be ahead of it.
-      const updated = await this.assignments.end(orgId, assignmentId, version, set, event);
-      if (!updated) throw new AssignmentNotFoundError(assignmentId);
-      return { assignment, updated };
+    const result = await writeOptimistically(ifMatch, () => this.tryEnd(caller, assignmentId, dto, ifMatch));
+    if (result.kind === 'ended') {
+      await this.organizations.uncountProviderAssignment(orgId, result.updated.providerId);
+      await this.audit.record(caller, orgId, 'assignment.end', { type: 'assignment', id: assignmentId }, result.before, result.updated);
+      this.relay.kick();
+    }
+    return assignmentView(result.updated);
+  }
+
+  private async tryEnd(caller: TenantCaller, assignmentId: string, dto: EndAssignmentDto, ifMatch: number | undefined): Promise<EndResult | null> {
+    const orgId = caller.org._id;
+    const assignment = await this.load(caller, assignmentId, 'assignment:end');
+    const endDate = requestedEndDate(assignment, dto);
+    if (assignment.status !== 'active') return endedAsAsked(assignment, endDate);
+    assertFresh(ifMatch, assignment.version);
+    if (assignment.to !== null && endDate > assignment.to) throw new InvalidScheduleError('endDate', `endDate must not be after the current end ${assignment.to}`);
+    const outcome = await this.book.end(orgId, assignment.providerId, assignmentId, endDate, assignment.version);
+    if (outcome === null) return this.repair(orgId, assignment.providerId, assignmentId);
+    if (outcome.kind === 'already-ended') {
+      await this.assignments.mirror(orgId, [outcome.entry]);
+      return endedAsAsked((await this.assignments.findById(orgId, assignmentId))!, endDate);
+    }
+    await this.assignments.mirror(orgId, outcome.changed);
+    const event = enterpriseEvent(EVENT_TYPES.assignmentEnded, `organizations/${orgId}/assignments/${assignmentId}`, {
+      organizationId: orgId,
+      assignmentId,
+      clinicId: assignment.clinicId,
+      providerId: assignment.providerId,
+      endDate,
+      reason: dto.reason ?? null,
     });
-    await this.organizations.uncountProviderAssignment(orgId, assignment.providerId);
-    await this.audit.record(caller, orgId, 'assignment.end', { type: 'assignment', id: assignmentId }, assignment, updated);
-    this.relay.kick();
-    return assignmentView(updated);
+    await this.assignments.recordEnd(orgId, assignmentId, { to: endDate, endedAt: new Date(), endedBy: caller.userId }, event);
+    return { kind: 'ended', before: assignment, updated: (await this.assignments.findById(orgId, assignmentId))! };
+  }
+
+  /** Places the changed assignment over its current version; one the schedule has ended gets its document caught up before the refusal. */
+  private async replaceEntry(orgId: string, next: AssignmentDocument, makePrimary: boolean): Promise<Placement | null> {
+    try {
+      return await this.book.place(orgId, next.providerId, scheduleEntryOf(next), makePrimary, next.version);
+    } catch (error) {
+      if (error instanceof AssignmentEndedError) await this.repair(orgId, next.providerId, next._id);
+      throw error;
+    }
   }
 
   /**

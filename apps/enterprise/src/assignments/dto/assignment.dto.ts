@@ -69,7 +69,11 @@ export class CreateAssignmentDto {
   @Type(() => ExceptionDto)
   exceptions?: ExceptionDto[];
 
-  @ApiPropertyOptional({ example: true, description: "Make this the provider's primary clinic (demotes the previous primary)" })
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      "Make this the provider's primary clinic on all its dates; whoever was primary on them is demoted on those dates only. The provider's first assignment, and any assignment on dates no other one covers, is primary without asking.",
+  })
   @IsOptional()
   @IsBoolean()
   primary?: boolean;
@@ -102,7 +106,7 @@ export class ListAssignmentsQuery extends PageQueryDto {
   @OneOf(['active', 'ended'], { optional: true })
   status?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only assignments whose `primary` is this value' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
@@ -110,6 +114,14 @@ export class ListAssignmentsQuery extends PageQueryDto {
 
   @SortKeys(['from', 'createdAt'], 'from')
   sort?: string;
+}
+
+export class PrimaryPeriodDto {
+  @ApiProperty({ example: '2026-03-02', description: 'First day (clinic-local), inclusive' })
+  from: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Day it stops (exclusive); null = as long as the assignment' })
+  to: string | null;
 }
 
 export class AssignmentDto {
@@ -143,8 +155,19 @@ export class AssignmentDto {
   @ApiProperty({ type: [ExceptionDto] })
   exceptions: ExceptionDto[];
 
-  @ApiProperty({ example: true })
+  @ApiProperty({
+    example: true,
+    description: "Whether this is the provider's primary clinic today (UTC), or, for an assignment starting later, on its first day",
+  })
   primary: boolean;
+
+  @ApiProperty({
+    type: [PrimaryPeriodDto],
+    example: [{ from: '2026-03-02', to: null }],
+    description:
+      "The dates on which this is the provider's primary clinic, sorted. On every date where a provider has at least one assignment exactly one of them is primary: a new primary takes its own dates only, and dates left by an ended or shortened primary go to the earliest-created assignment still covering them.",
+  })
+  primaryPeriods: PrimaryPeriodDto[];
 
   @ApiProperty({ enum: ['active', 'ended'], example: 'active' })
   status: string;

@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { PROVIDER_SCHEDULE_MODEL, type ProviderScheduleDocument, type StoredEntry } from './provider-schedule.schema.js';
+import { PROVIDER_SCHEDULE_MODEL, type ProviderScheduleDocument, type StoredEntry, type StoredEntryInput } from './provider-schedule.schema.js';
+
+/**
+ * Entries from before status and primary periods were stored: active (an ended assignment's
+ * document says so and is checked first), primary over their whole period when flagged.
+ */
+function upgraded({ primary, ...entry }: StoredEntryInput): StoredEntry {
+  return {
+    ...entry,
+    status: entry.status ?? 'active',
+    primaryPeriods: entry.primaryPeriods ?? (primary ? [{ from: entry.from, to: entry.to }] : []),
+  };
+}
 
 @Injectable()
 export class ProviderScheduleRepository {
@@ -10,7 +22,8 @@ export class ProviderScheduleRepository {
   /** The provider's schedule; a provider without one has an empty schedule at version 0. */
   async read(orgId: string, providerId: string): Promise<ProviderScheduleDocument> {
     const found = await this.model.findById(`${orgId}:${providerId}`).lean<ProviderScheduleDocument>().exec();
-    return found ?? { _id: `${orgId}:${providerId}`, orgId, providerId, entries: [], version: 0 };
+    if (!found) return { _id: `${orgId}:${providerId}`, orgId, providerId, entries: [], version: 0 };
+    return { ...found, entries: (found.entries as StoredEntryInput[]).map(upgraded) };
   }
 
   /**

@@ -1,37 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import { EnterpriseEnv } from '../../config/enterprise.env.js';
-import { AssignmentConflictError, ScheduleBusyError } from '../assignments.errors.js';
+import { AssignmentConflictError, AssignmentEndedError, ScheduleBusyError } from '../assignments.errors.js';
+import { assignPrimaryPeriods, samePeriods } from './primary-periods.js';
 import { ProviderScheduleRepository } from './provider-schedule.repository.js';
 import type { StoredEntry } from './provider-schedule.schema.js';
-import { findConflict, type ScheduleEntry } from './schedule-overlap.js';
-import { dayNumber } from './zoned-time.js';
+import { findConflict } from './schedule-overlap.js';
 
 const MAX_ATTEMPTS = 25;
 
+/** What a caller hands the schedule: the assignment's own data, without what the schedule decides. */
+export type EntryToPlace = Omit<StoredEntry, 'version' | 'status' | 'primaryPeriods'>;
+
 export interface Placement {
-  primary: boolean;
-  /** Entries this change wrote, the placed one first, then those it demoted: what the assignment documents must mirror. */
+  placed: StoredEntry;
+  /** Entries this change wrote, the placed one first, then those whose primary dates moved: what the assignment documents must mirror. */
   changed: StoredEntry[];
 }
 
-/** What a change makes of the entries; null leaves the schedule as it is. */
-type Change<T> = (entries: StoredEntry[]) => { entries: StoredEntry[]; result: T } | null;
+export type EndOutcome =
+  /** This request ended it; `changed` as in Placement, the ended entry first. */
+  | { kind: 'ended'; changed: StoredEntry[] }
+  /** Someone else ended it first (ending is final); nothing was written. */
+  | { kind: 'already-ended'; entry: StoredEntry };
 
-function periodsOverlap(a: ScheduleEntry, b: ScheduleEntry): boolean {
-  const end = (entry: ScheduleEntry) => (entry.to === null ? Number.POSITIVE_INFINITY : dayNumber(entry.to));
-  return dayNumber(a.from) < end(b) && dayNumber(b.from) < end(a);
-}
+/** What a change makes of the entries; no entries leaves the schedule unwritten, null means the change is stale. */
+type Change<T> = (entries: StoredEntry[]) => { entries?: StoredEntry[]; result: T } | null;
 
 /** The next version of an entry; entries from before versions were stored stay without one. */
 const bumped = (entry: StoredEntry): StoredEntry => ({ ...entry, version: entry.version === undefined ? undefined : entry.version + 1 });
 
 /**
+ * Re-decides every date's primary (see assignPrimaryPeriods). Entries whose primary dates moved
+ * get their next version, except `subjectId`, which the change has versioned already.
+ */
+function decidePrimaries(entries: StoredEntry[], subjectId: string | null, preferred?: string): { entries: StoredEntry[]; moved: StoredEntry[] } {
+  const decided = assignPrimaryPeriods(entries, preferred);
+  const next = decided.map((entry, index) =>
+    entry.assignmentId !== subjectId && !samePeriods(entry.primaryPeriods, entries[index]!.primaryPeriods) ? bumped(entry) : entry,
+  );
+  return { entries: next, moved: next.filter((entry, index) => entry !== decided[index]) };
+}
+
+function replaced(entries: StoredEntry[], entry: StoredEntry): StoredEntry[] {
+  return entries.map((other) => (other.assignmentId === entry.assignmentId ? entry : other));
+}
+
+/**
  * Changes a provider's schedule document with compare-and-set on its version: read, decide
- * (overlap, primary), write if nobody wrote in between, else start over with fresh data.
+ * (overlap, primary dates, end), write if nobody wrote in between, else start over with fresh data.
  *
  * Changes of an existing assignment name the assignment version they were decided on; a stored
  * entry at another version means a concurrent change of that assignment won, and the change is
- * refused (null) before anything is written — the schedule is where such races are decided.
+ * refused (null) before anything is written — the schedule is where such races are decided. An
+ * ended entry is final: nothing places or ends it again.
  */
 @Injectable()
 export class ScheduleBook {
@@ -41,48 +62,52 @@ export class ScheduleBook {
   ) {}
 
   /**
-   * Adds an entry (`currentVersion` null: a new assignment, stored at version 1), or replaces the
-   * entry of the same assignment at `currentVersion` (stored at the next version). Refuses any
-   * overlap. The result is primary when asked, when it already was, or when no other assignment
-   * is primary on its dates — so a provider always has exactly one primary clinic wherever they work.
+   * Adds an entry (`currentVersion` null: a new assignment, stored at version 1, last in creation
+   * order), or replaces the entry of the same assignment at `currentVersion` (stored at the next
+   * version, in its place). Refuses any overlap, and an ended assignment. `makePrimary` makes it
+   * primary on all its dates, taking them from whoever held them; otherwise it keeps its primary
+   * dates and gets those no other assignment holds — so the first assignment is primary.
    */
-  async place(orgId: string, providerId: string, entry: Omit<StoredEntry, 'version'>, makePrimary: boolean, currentVersion: number | null): Promise<Placement | null> {
+  async place(orgId: string, providerId: string, entry: EntryToPlace, makePrimary: boolean, currentVersion: number | null): Promise<Placement | null> {
     return this.mutate(orgId, providerId, (entries) => {
       const previous = entries.find((other) => other.assignmentId === entry.assignmentId);
+      if (previous?.status === 'ended') throw new AssignmentEndedError();
       if (currentVersion === null ? previous !== undefined : !isAt(previous, currentVersion)) return null;
-      const others = entries.filter((other) => other.assignmentId !== entry.assignmentId);
-      const conflict = findConflict(entry, others, this.env.SCHEDULE_HORIZON_DAYS);
+      const conflict = findConflict(entry, entries.filter((other) => other.assignmentId !== entry.assignmentId), this.env.SCHEDULE_HORIZON_DAYS);
       if (conflict) throw new AssignmentConflictError(conflict);
-      const overlapping = others.filter((other) => periodsOverlap(other, entry));
-      const primary = makePrimary || previous?.primary === true || !overlapping.some((other) => other.primary);
-      const demoted = primary ? new Set(overlapping.filter((other) => other.primary).map((other) => other.assignmentId)) : new Set<string>();
-      const placed: StoredEntry = { ...entry, primary, version: (currentVersion ?? 0) + 1 };
-      const next = others.map((other) => (demoted.has(other.assignmentId) ? { ...bumped(other), primary: false } : other));
-      return {
-        entries: [...next, placed],
-        result: { primary, changed: [placed, ...next.filter((other) => demoted.has(other.assignmentId))] },
-      };
+      const primaryPeriods = makePrimary ? [{ from: entry.from, to: entry.to }] : (previous?.primaryPeriods ?? []);
+      const placed: StoredEntry = { ...entry, status: 'active', primaryPeriods, version: (currentVersion ?? 0) + 1 };
+      const withPlaced = previous ? replaced(entries, placed) : [...entries, placed];
+      const decided = decidePrimaries(withPlaced, entry.assignmentId, makePrimary ? entry.assignmentId : undefined);
+      const stored = decided.entries.find((other) => other.assignmentId === entry.assignmentId)!;
+      return { entries: decided.entries, result: { placed: stored, changed: [stored, ...decided.moved] } };
     });
   }
 
   /**
-   * Ends the entry at `endDate` (exclusive), non-primary; it stays, possibly with an empty period,
-   * as the record of that version. The new version, or null when the entry is not at `currentVersion`.
+   * Ends the entry at `endDate` (exclusive). It stays, possibly with an empty period, as the record
+   * of that version, keeping its primary dates before the end; those after go to the assignments
+   * still covering them. Null when the entry is not at `currentVersion`.
    */
-  async end(orgId: string, providerId: string, assignmentId: string, endDate: string, currentVersion: number): Promise<number | null> {
-    const version = currentVersion + 1;
-    const ended = await this.mutate(orgId, providerId, (entries) => {
+  async end(orgId: string, providerId: string, assignmentId: string, endDate: string, currentVersion: number): Promise<EndOutcome | null> {
+    return this.mutate<EndOutcome>(orgId, providerId, (entries) => {
       const previous = entries.find((entry) => entry.assignmentId === assignmentId);
+      if (previous?.status === 'ended') return { result: { kind: 'already-ended', entry: previous } };
       if (!isAt(previous, currentVersion)) return null;
-      const entry: StoredEntry = { ...previous!, to: endDate, primary: false, version };
-      return { entries: entries.map((other) => (other.assignmentId === assignmentId ? entry : other)), result: true };
+      const ended: StoredEntry = { ...previous!, to: endDate, status: 'ended', version: currentVersion + 1 };
+      const decided = decidePrimaries(replaced(entries, ended), assignmentId);
+      const stored = decided.entries.find((entry) => entry.assignmentId === assignmentId)!;
+      return { entries: decided.entries, result: { kind: 'ended', changed: [stored, ...decided.moved] } };
     });
-    return ended ? version : null;
   }
 
-  /** Compensation when the assignment document could not be written. */
-  async remove(orgId: string, providerId: string, assignmentId: string): Promise<void> {
-    await this.mutate(orgId, providerId, (entries) => ({ entries: entries.filter((entry) => entry.assignmentId !== assignmentId), result: undefined }));
+  /** Compensation when the assignment document could not be written; the entries whose primary dates moved back. */
+  async remove(orgId: string, providerId: string, assignmentId: string): Promise<StoredEntry[]> {
+    const removed = await this.mutate(orgId, providerId, (entries) => {
+      const decided = decidePrimaries(entries.filter((entry) => entry.assignmentId !== assignmentId), null);
+      return { entries: decided.entries, result: decided.moved };
+    });
+    return removed ?? [];
   }
 
   /** The stored entry of one assignment, as of now. */
@@ -95,6 +120,7 @@ export class ScheduleBook {
       const schedule = await this.schedules.read(orgId, providerId);
       const changed = change(schedule.entries);
       if (!changed) return null;
+      if (!changed.entries) return changed.result;
       if (await this.schedules.writeIfVersion(schedule, changed.entries)) return changed.result;
     }
     throw new ScheduleBusyError();

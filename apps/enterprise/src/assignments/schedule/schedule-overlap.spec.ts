@@ -10,7 +10,6 @@ const entry = (id: string, timeZone: string, from: string, to: string | null, sl
   to,
   slots,
   exceptions: [],
-  primary: false,
 });
 
 const utc = (iso: string) => new Date(iso).getTime();

@@ -25,7 +25,6 @@ export interface ScheduleEntry {
   to: string | null;
   slots: WeeklySlot[];
   exceptions: NotAvailable[];
-  primary: boolean;
 }
 
 export interface ScheduleConflict {
