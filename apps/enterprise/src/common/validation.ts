@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import { isIanaTimeZone, isRealDate } from '../assignments/schedule/zoned-time.js';
 
 type Doc = ApiPropertyOptions & { optional?: boolean };
@@ -25,27 +25,14 @@ export function SortKeys(keys: readonly string[], fallback: string): PropertyDec
   return applyDecorators(documented({ optional: true, enum: values, default: fallback, example: fallback }), IsIn(values));
 }
 
-export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isTimeZone',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be an IANA time zone such as Europe/Paris', ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && isIanaTimeZone(value) },
-    });
+/** A property check from a predicate, with the message it fails with unless the caller gives one. */
+function checkedBy(name: string, message: string, validate: (value: unknown) => boolean) {
+  return (options?: ValidationOptions): PropertyDecorator => ValidateBy({ name, validator: { validate, defaultMessage: () => message } }, options);
 }
 
-export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be a real date as YYYY-MM-DD', ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && isRealDate(value) },
-    });
-}
+export const IsTimeZone = checkedBy('isTimeZone', '$property must be an IANA time zone such as Europe/Paris', (value) => typeof value === 'string' && isIanaTimeZone(value));
+
+export const IsCalendarDate = checkedBy('isCalendarDate', '$property must be a real date as YYYY-MM-DD', (value) => typeof value === 'string' && isRealDate(value));
 
 /** RFC 3339 `date-time`: seconds required, offset `Z` or `±HH:MM`; the date part is checked on its own. */
 const RFC3339_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
@@ -62,16 +49,7 @@ export function isInstant(value: unknown): value is string {
   return datePart !== undefined && isRealDate(datePart) && !Number.isNaN(Date.parse(value));
 }
 
-export function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isInstant',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be an RFC 3339 date-time such as 2026-08-03T00:00:00+02:00, or a date as YYYY-MM-DD', ...options },
-      validator: { validate: isInstant },
-    });
-}
+export const IsInstant = checkedBy('isInstant', '$property must be an RFC 3339 date-time such as 2026-08-03T00:00:00+02:00, or a date as YYYY-MM-DD', isInstant);
 
 export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 

@@ -20,7 +20,8 @@ interface NamedId {
   id: string;
 }
 
-function uuidOrInvalid(field: string, value: unknown): string {
+/** The id, or 400 naming the field when it is not a UUID (checked before any lookup). */
+export function validUuid(field: string, value: unknown): string {
   if (typeof value !== 'string' || !isUUID(value, '4')) {
     throw new ValidationFailedError([{ field, constraint: 'isUuid', message: `${field} must be a UUID` }]);
   }
@@ -52,11 +53,11 @@ export class NamedResources {
     const named: NamedId[] = [];
     const params = (request.params ?? {}) as Record<string, unknown>;
     for (const [param, kind] of this.byPathParam) {
-      if (params[param] !== undefined) named.push({ kind, id: uuidOrInvalid(param, params[param]) });
+      if (params[param] !== undefined) named.push({ kind, id: validUuid(param, params[param]) });
     }
     const body = request.body as Record<string, unknown> | null | undefined;
     if (body && typeof body === 'object' && body.clinicId !== undefined && body.clinicId !== null) {
-      named.push({ kind: this.clinic, id: uuidOrInvalid('clinicId', body.clinicId) });
+      named.push({ kind: this.clinic, id: validUuid('clinicId', body.clinicId) });
     }
     return named;
   }

@@ -1,7 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ValidationFailedError } from '@dentalos/core';
-import { isUUID } from 'class-validator';
 import { AssignmentRepository } from '../assignments/assignment.repository.js';
 import type { GuardedRequest } from '../common/caller.js';
 import { ClinicRepository } from '../clinics/clinic.repository.js';
@@ -9,7 +7,7 @@ import type { ClinicDocument } from '../clinics/clinic.schema.js';
 import { type OrganizationHead, OrganizationRepository } from '../organizations/organization.repository.js';
 import { AuthorizationService } from './authorization.service.js';
 import { CustomRoleRepository } from './custom-role.repository.js';
-import { NamedResources } from './named-resources.js';
+import { NamedResources, validUuid } from './named-resources.js';
 import type { Permission } from './permissions.js';
 import type { CompiledPolicy } from './policy.js';
 import { OrganizationNotFoundError, PermissionDeniedError } from './rbac.errors.js';
@@ -17,11 +15,7 @@ import { REQUIRED_PERMISSION, type PermissionRequirement } from './require-permi
 import { RoleBindingRepository } from './role-binding.repository.js';
 
 function pathId(request: GuardedRequest, name: string): string {
-  const value = (request.params as Record<string, string | undefined>)[name];
-  if (!value || !isUUID(value, '4')) {
-    throw new ValidationFailedError([{ field: name, constraint: 'isUuid', message: `${name} must be a UUID` }]);
-  }
-  return value;
+  return validUuid(name, (request.params as Record<string, string | undefined>)[name]);
 }
 
 /** What one request asks, gathered before the organization, clinic and policy are known. */

@@ -21,7 +21,7 @@ export function pathOf(url: string): string {
 function tighter(first: RateDecision, second: RateDecision): RateDecision {
   if (!first.admitted) return first;
   if (!second.admitted) return second;
-  return Number(second.headers['ratelimit-remaining'] ?? Infinity) < Number(first.headers['ratelimit-remaining'] ?? Infinity) ? second : first;
+  return second.remaining < first.remaining ? second : first;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface RateDecision {
   /** Headers for every answer, admitted or not (IETF RateLimit fields). */
   headers: Record<string, string>;
   policy: string;
+  /** Requests left under the tightest policy. */
+  remaining: number;
   retryAfterSeconds: number;
 }
 
@@ -39,7 +41,7 @@ const MAX_BATCH = 256;
 /** Integers the script returns per request (see sliding-window.script.ts). */
 const RESULT_WIDTH = 5;
 
-const FAIL_OPEN: RateDecision = { admitted: true, headers: {}, policy: 'none', retryAfterSeconds: 0 };
+const FAIL_OPEN: RateDecision = { admitted: true, headers: {}, policy: 'none', remaining: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 };
 
 type SlidingWindowClient = Redis & {
   gatewaySlidingWindow(keyCount: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
@@ -162,17 +164,17 @@ export class RateLimiter implements OnApplicationBootstrap {
   private decision(limits: Limit[], result: number[], at: number): RateDecision {
     const admitted = result[at] === 1;
     const tightest = limits[result[at + 1]!]!;
-    const remaining = result[at + 2]!;
+    const remaining = Math.max(0, result[at + 2]!);
     const resetMs = result[at + 3]!;
     const retryAfterMs = result[at + 4]!;
     this.count(tightest.policy, admitted ? 'allowed' : 'limited');
     const headers = {
       'ratelimit-limit': String(tightest.limit),
-      'ratelimit-remaining': String(Math.max(0, remaining)),
+      'ratelimit-remaining': String(remaining),
       'ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))),
       'ratelimit-policy': `${tightest.limit};w=${tightest.windowMs / 1000}`,
     };
-    return { admitted, headers, policy: tightest.policy, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    return { admitted, headers, policy: tightest.policy, remaining, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
   }
 
   /** Policies and decisions are few and fixed: one bound child each, found by one map lookup. */
